@@ -1,0 +1,45 @@
+# Two commands for a fresh machine with Python 3.11+:
+#   make run    bootstrap .venv, migrate, load the demo data, serve on 127.0.0.1:$(PORT)
+#   make test   bootstrap .venv and run the whole test suite
+# Both are idempotent: the environment is rebuilt only when the pinned requirements change.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test lint bench worker beat clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+run: $(VENV)/.base-installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py serve_demo --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: $(VENV)/.base-installed
+	$(BIN)/celery -A editorial worker --loglevel=INFO
+
+beat: $(VENV)/.base-installed
+	$(BIN)/celery -A editorial beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

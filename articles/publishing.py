@@ -1,0 +1,79 @@
+"""Publications: the immutable, pre-rendered snapshots that the public reads.
+
+Only ``reviews.workflow.approve`` calls ``publish``; it passes in the review facts (reviewers and
+their sign-off times) so that this app never has to import ``reviews``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Max
+
+from articles.bibliography import render_with_sources
+from articles.models import Article, Publication
+
+
+def cited_sources(article: Article) -> list:
+    """The article's cited sources in citation order."""
+    return [citation.source for citation in article.citations.select_related("source").order_by("number")]
+
+
+def supersede_current_publication(article: Article, *, at: datetime) -> None:
+    """Mark the article's live publication as replaced; the row itself stays as history."""
+    # The immutable queryset refuses updates; superseding is the one sanctioned change.
+    Publication._base_manager.filter(article=article, superseded_at__isnull=True).update(superseded_at=at)
+
+
+def publish(
+    article: Article,
+    *,
+    article_history_id: int,
+    reviewers: list[dict],
+    approved_by,
+    approved_at: datetime,
+    next_review_due: date,
+) -> Publication:
+    """Snapshot the article's signed content into a new current Publication."""
+    rendered = render_with_sources(article.body, cited_sources(article))
+    version = (article.publications.aggregate(last=Max("version"))["last"] or 0) + 1
+    supersede_current_publication(article, at=approved_at)
+    return Publication.objects.create(
+        article=article,
+        version=version,
+        slug=article.slug,
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        body_html=rendered.html,
+        audience=article.audience,
+        topic_name=article.topic.name,
+        topic_slug=article.topic.slug,
+        authors=[
+            {"name": user.get_full_name() or user.get_username()}
+            for user in article.authors.order_by("last_name", "username")
+        ],
+        reviewers=reviewers,
+        references=[
+            {
+                "number": ref.number,
+                "key": ref.key,
+                "formatted": ref.formatted_text,
+                "formatted_html": ref.formatted_html,
+                "doi": ref.doi,
+                "pmid": ref.pmid,
+                "url": ref.url,
+                "retracted": ref.retracted,
+            }
+            for ref in rendered.references
+        ],
+        content_hash=article.content_hash,
+        article_history_id=article_history_id,
+        approved_at=approved_at,
+        approved_by=approved_by,
+        created_at=article.created_at,
+        first_published_at=article.first_published_at or approved_at,
+        last_modified_at=article.content_modified_at or article.created_at,
+        last_reviewed_at=approved_at,
+        next_review_due=next_review_due,
+    )

@@ -1,0 +1,200 @@
+"""Writes to articles that are not state transitions: drafting, editing, keeping citations.
+
+State transitions live in ``reviews.workflow``; this module only changes content, and only while
+the article is editable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from articles.models import CONTENT_FIELDS, Article, Citation, Source, Status
+from articles.rendering import find_citation_keys
+
+
+class StaleContent(Exception):
+    """The caller worked on an older version of the content than the one stored now."""
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    """What the citation check found in an article body."""
+
+    cited: list[Source] = field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
+    retracted: list[Source] = field(default_factory=list)
+    uncited: list[Source] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        messages = [_("Unknown citation key [@%(key)s].") % {"key": key} for key in self.unknown_keys]
+        messages += [
+            _("[@%(key)s] cites a retracted source: %(title)s.") % {"key": s.key, "title": s.title}
+            for s in self.retracted
+        ]
+        return messages
+
+    @property
+    def warnings(self) -> list[str]:
+        return [_("Source [@%(key)s] is attached but never cited.") % {"key": s.key} for s in self.uncited]
+
+
+def check_citations(article: Article) -> CitationCheck:
+    """Resolve the body's citation keys against the library and report what is wrong."""
+    keys = find_citation_keys(article.body)
+    by_key = Source.objects.in_bulk(keys, field_name="key") if keys else {}
+    cited = [by_key[key] for key in keys if key in by_key]
+    attached = list(article.attached_sources.all()) if article.pk else []
+    cited_ids = {s.pk for s in cited}
+    return CitationCheck(
+        cited=cited,
+        unknown_keys=[key for key in keys if key not in by_key],
+        retracted=[s for s in cited if s.is_retracted],
+        uncited=[s for s in attached if s.pk not in cited_ids],
+    )
+
+
+def compute_content_hash(article: Article, cited: list[Source] | None = None) -> str:
+    """SHA-256 of the canonical content: the fields a reviewer signs and the cited sources.
+
+    Sources enter by identity (library id) in citation order, so swapping one source for another
+    changes the hash even when the body text reads the same.
+    """
+    if cited is None:
+        cited = check_citations(article).cited
+    canonical = {
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "audience": article.audience,
+        "topic": article.topic_id,
+        "sources": [f"source:{source.pk}" for source in cited],
+        "unresolved": [key for key in find_citation_keys(article.body) if key not in {s.key for s in cited}],
+    }
+    payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def sync_citations(article: Article, cited: list[Source]) -> None:
+    """Store the article's citations (source and number) so "who cites this" is one query."""
+    wanted = [(number, source.pk) for number, source in enumerate(cited, start=1)]
+    current = list(article.citations.order_by("number").values_list("number", "source_id"))
+    if current == wanted:
+        return
+    article.citations.all().delete()
+    Citation.objects.bulk_create(
+        Citation(article=article, source_id=source_id, number=number) for number, source_id in wanted
+    )
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200] or "article"
+    slug, counter = base, 2
+    existing = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
+    while existing.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def save_content(article: Article, *, actor, reason: str) -> None:
+    """Save an article after a content change: hash, citations and a history row with a reason."""
+    check = check_citations(article)
+    article.content_hash = compute_content_hash(article, check.cited)
+    article.content_modified_at = timezone.now()
+    article._change_reason = reason
+    article._history_user = actor
+    article.save()
+    sync_citations(article, check.cited)
+
+
+def can_create_article(user) -> bool:
+    return user.is_authenticated and user.has_perm("articles.add_article")
+
+
+def can_edit_article(user, article: Article) -> bool:
+    """Authors edit their own article; editors may edit any article."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm("articles.manage_board") or article.authors.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def article_create_draft(
+    *,
+    actor,
+    title: str,
+    topic,
+    summary: str = "",
+    body: str = "",
+    audience: str = "patient",
+    slug: str = "",
+    authors=None,
+) -> Article:
+    """Create a draft with the actor as its author (plus any co-authors given)."""
+    if not can_create_article(actor):
+        raise PermissionDenied(_("You may not create articles."))
+    article = Article(
+        title=title,
+        slug=slug or unique_slug(title),
+        summary=summary,
+        body=body,
+        audience=audience,
+        topic=topic,
+    )
+    article.full_clean(exclude=["content_hash", "status"])
+    save_content(article, actor=actor, reason="draft created")
+    article.authors.add(actor, *(authors or []))
+    return article
+
+
+@transaction.atomic
+def article_update_content(
+    *, actor, article: Article, changes: dict, expected_hash: str | None = None
+) -> Article:
+    """Change an editable article's content under a row lock.
+
+    ``expected_hash`` is the content hash the caller's edit was based on; when the stored content
+    has moved on since, the edit is refused with ``StaleContent`` instead of silently overwriting
+    a co-author's work.
+    """
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not can_edit_article(actor, locked):
+        raise PermissionDenied(_("Only the article's authors or an editor may edit it."))
+    if not locked.is_editable:
+        raise TransitionNotAllowed(
+            _("The content can only be edited in Draft or Changes Requested; this article is %(s)s.")
+            % {"s": locked.status_label}
+        )
+    if expected_hash and expected_hash != locked.content_hash:
+        raise StaleContent(
+            _("The article was changed by someone else since you loaded it; reload and edit again.")
+        )
+    unknown = set(changes) - set(CONTENT_FIELDS) - {"attached_sources"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be edited.") for name in sorted(unknown)})
+    attached = changes.pop("attached_sources", None)
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.full_clean(exclude=["content_hash", "slug", "status"])
+    if attached is not None:
+        locked.attached_sources.set(attached)
+    if changed or attached is not None:
+        save_content(locked, actor=actor, reason="edited: " + ", ".join(changed or ["sources"]))
+    return locked
+
+
+def assert_status(article: Article, *allowed: Status) -> None:
+    if article.status not in allowed:
+        raise TransitionNotAllowed(
+            _("Not possible while the article is %(status)s.") % {"status": article.status_label}
+        )

@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def site(request):
+    """Site-wide names and switches that every template may show."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "MEDICAL_DISCLAIMER": settings.MEDICAL_DISCLAIMER,
+    }
