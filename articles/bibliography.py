@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from articles.citations import csl_type_fields, format_reference, format_reference_html
 from articles.models import Source
 from articles.rendering import ReferenceEntry, RenderedBody, render_body
 
 
 def source_to_csl(source: Source) -> dict:
     """The source as a CSL-JSON item, the form the formatter and the writers take."""
-    from articles.citations.types import csl_type_for
-
     item: dict = {"id": source.key, "title": source.title, "author": list(source.authors)}
-    item.update(csl_type_for(source.type))
+    item.update(csl_type_fields(source.type))
     optional = {
         "container-title": source.container_title,
         "container-title-short": source.container_title_short,
@@ -36,13 +35,11 @@ def source_to_csl(source: Source) -> dict:
 
 
 def reference_entry(source: Source) -> ReferenceEntry:
-    from articles.citations import ama  # TEMP until the module lands
-
     item = source_to_csl(source)
     return ReferenceEntry(
         key=source.key,
-        formatted_html=ama.format_reference_html(item),
-        formatted_text=ama.format_reference(item),
+        formatted_html=format_reference_html(item),
+        formatted_text=format_reference(item),
         doi=source.doi,
         pmid=source.pmid,
         url=source.url,

@@ -23,4 +23,6 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("editorial/", include("reviews.urls")),
+    path("", include("articles.urls")),
 ]

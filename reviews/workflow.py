@@ -112,11 +112,14 @@ class Quorum:
     required: int
     specialty_match_required: bool
     specialty_matched: bool
+    retracted_keys: tuple[str, ...] = ()
 
     @property
     def met(self) -> bool:
-        return self.approvals >= self.required and (
-            self.specialty_matched or not self.specialty_match_required
+        return (
+            self.approvals >= self.required
+            and (self.specialty_matched or not self.specialty_match_required)
+            and not self.retracted_keys
         )
 
     @property
@@ -129,6 +132,7 @@ class Quorum:
             )
         if self.specialty_match_required and not self.specialty_matched:
             gaps.append(_("an approval from a reviewer of the article's specialty"))
+        gaps += [_("replacing the retracted source [@%(key)s]") % {"key": key} for key in self.retracted_keys]
         return gaps
 
 
@@ -159,6 +163,10 @@ def quorum_for(article: Article, review_round: ReviewRound | None = None) -> Quo
         required=policy.approvals_required,
         specialty_match_required=policy.specialty_match_required,
         specialty_matched=matched,
+        # A source retracted after submission blocks approval until the citation is replaced.
+        retracted_keys=tuple(
+            article.citations.filter(source__retracted_on__isnull=False).values_list("source__key", flat=True)
+        ),
     )
 
 
@@ -167,7 +175,8 @@ def quorum_for(article: Article, review_round: ReviewRound | None = None) -> Quo
 
 def lock(article: Article) -> Article:
     """Fetch the article again with its row locked for the rest of the transaction."""
-    return Article.objects.select_for_update().select_related("topic").get(pk=article.pk)
+    # of=("self",): lock only the article row, not the joined topic shared by other articles.
+    return Article.objects.select_for_update(of=("self",)).select_related("topic").get(pk=article.pk)
 
 
 def _require(allowed: bool, message: str) -> None:
