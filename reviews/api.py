@@ -1,34 +1,41 @@
 """The editorial API: articles, their review actions and their records.
 
 Thin on purpose: each action validates its input serializer and calls one function of
-``reviews.workflow``; refusals map to 400/403/404/409 in ``editorial.api_errors``.
+``reviews.workflow`` (or ``articles.services`` for content edits); refusals map to
+400/403/404/409 in ``editorial.api_errors``. What a caller may see is scoped in
+``reviews.selectors``, so an article outside the scope is a 404 on every endpoint.
 """
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
 from articles.diffing import field_changes
-from articles.models import CONTENT_FIELDS
+from articles.models import CONTENT_FIELDS, Article, Audience, Status
 from reviews import selectors, workflow
 from reviews.serializers import (
     ArticleCreateSerializer,
     ArticleSerializer,
+    ArticleSummarySerializer,
     ArticleUpdateSerializer,
     AssignmentInputSerializer,
     AssignmentSerializer,
     AuditEntrySerializer,
     CommentSerializer,
+    DiffQuerySerializer,
     DiffSerializer,
+    ErrorSerializer,
     FlagForRereviewSerializer,
     RetractSerializer,
     RevisionSerializer,
@@ -40,200 +47,356 @@ from reviews.serializers import (
     TransitionLogSerializer,
 )
 
+_REFUSALS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: {field: [message, ...]}."),
+    401: OpenApiResponse(ErrorSerializer, description="No or invalid credentials."),
+    403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
+    404: OpenApiResponse(ErrorSerializer, description="No such article, or not one you may see."),
+    409: OpenApiResponse(
+        ErrorSerializer, description="The article's state, or a concurrent change, forbids this now."
+    ),
+}
+
+
+# The article's records are whole lists of one article: neither filtered nor paginated.
+READ_ACTION = {"detail": True, "methods": ["get"], "filter_backends": [], "pagination_class": None}
+
+
+def refusals(*codes: int) -> dict:
+    """The documented error answers of an endpoint (401 and 404 apply to every article endpoint)."""
+    return {code: _REFUSALS[code] for code in sorted({401, 404, *codes})}
+
 
 class ObtainTokenView(APIView):
     """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_scope = "auth"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: _REFUSALS[400]},
+        summary="Obtain an API token",
+    )
     def post(self, request):
-        payload = TokenRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        user = authenticate(request, **payload.validated_data)
-        if user is None or not user.is_active:
-            raise AuthenticationFailed("Unable to log in with the username and password given.")
+        credentials = _valid(TokenRequestSerializer, request)
+        # authenticate() refuses inactive users itself.
+        user = authenticate(request, **credentials)
+        if user is None:
+            raise ValidationError(
+                {"non_field_errors": ["Unable to log in with the username and password given."]},
+                code="authorization",
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
+class MayCreateArticles(BasePermission):
+    """Only authors (and editors) create drafts: refused before the request body is read."""
+
+    message = "You may not create articles."
+
+    def has_permission(self, request, view):
+        return view.action != "create" or services.can_create_article(request.user)
+
+
+class EditorialArticleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    audience = django_filters.ChoiceFilter(choices=Audience.choices)
+    topic = django_filters.CharFilter(field_name="topic__slug", help_text="Specialty slug.")
+
+    class Meta:
+        model = Article
+        fields = ["status", "audience", "topic"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Articles you may see",
+        description="Editors see every article, authors their own, reviewers those they were assigned. "
+        "Filter with status, audience and topic.",
+        responses={200: ArticleSummarySerializer(many=True)},
+    ),
+    retrieve=extend_schema(
+        summary="One article",
+        description="The article with allowed_actions: what the caller may do with it now.",
+        responses={200: ArticleSerializer, **refusals()},
+    ),
+)
 class EditorialArticleViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Articles as the editorial team sees them; each review step is its own POST action."""
 
-    serializer_class = ArticleSerializer
-    filterset_fields = ["status", "audience", "topic__slug"]
+    permission_classes = [IsAuthenticated, MayCreateArticles]
+    filterset_class = EditorialArticleFilter
 
     def get_queryset(self):
         # Scoped per caller: anything outside the scope is a 404, never a 403, so that the
         # existence of someone else's draft is not revealed.
         return selectors.articles_visible_to(self.request.user)
 
-    def _respond(
+    def get_serializer_class(self):
+        # allowed_actions asks the workflow per article; a list stays at a fixed number of queries.
+        return ArticleSummarySerializer if self.action == "list" else ArticleSerializer
+
+    def _article_response(
         self, article, *, status_code=status.HTTP_200_OK, serializer_class=ArticleSerializer, **context
     ):
         article.refresh_from_db()
         data = serializer_class(article, context={"request": self.request, **context}).data
         return Response(data, status=status_code)
 
-    @extend_schema(request=ArticleCreateSerializer, responses={201: ArticleSerializer})
+    @extend_schema(
+        summary="Create a draft",
+        request=ArticleCreateSerializer,
+        responses={201: ArticleSerializer, **refusals(400, 403)},
+    )
     def create(self, request, *args, **kwargs):
-        payload = ArticleCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        article = services.article_create_draft(actor=request.user, **payload.validated_data)
-        return self._respond(article, status_code=status.HTTP_201_CREATED)
+        """Create a draft with the caller as its author."""
+        payload = _valid(ArticleCreateSerializer, request)
+        article = services.article_create_draft(actor=request.user, **payload)
+        return self._article_response(article, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ArticleUpdateSerializer, responses={200: ArticleSerializer})
+    @extend_schema(
+        summary="Edit the content (Draft or Changes Requested only)",
+        request=ArticleUpdateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="The content_hash your edit is based on; a stale one answers 409.",
+            )
+        ],
+        responses={200: ArticleSerializer, **refusals(400, 403, 409)},
+    )
     def partial_update(self, request, *args, **kwargs):
+        """Change the content of a Draft or Changes Requested article.
+
+        Send the content_hash you loaded (in the body or as If-Match) so that a co-author's edit
+        made meanwhile is never overwritten: a stale hash answers 409.
+        """
         article = self.get_object()
-        payload = ArticleUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        changes = dict(payload.validated_data)
+        changes = _valid(ArticleUpdateSerializer, request)
         expected = changes.pop("content_hash", None) or _if_match(request)
         article = services.article_update_content(
             actor=request.user, article=article, changes=changes, expected_hash=expected
         )
-        return self._respond(article)
+        return self._article_response(article)
 
-    @extend_schema(request=CommentSerializer, responses={200: SubmittedArticleSerializer})
+    @extend_schema(
+        summary="Submit for review",
+        request=CommentSerializer,
+        responses={200: SubmittedArticleSerializer, **refusals(400, 403, 409)},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        """Send the draft to the board (author). Citation errors answer 400; warnings come back."""
         payload = _valid(CommentSerializer, request)
         article, warnings = workflow.submit(actor=request.user, article=self.get_object(), **payload)
-        return self._respond(article, serializer_class=SubmittedArticleSerializer, warnings=warnings)
+        return self._article_response(article, serializer_class=SubmittedArticleSerializer, warnings=warnings)
 
-    @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        methods=["GET"],
+        summary="Reviewers assigned in the current round",
+        responses={200: AssignmentSerializer(many=True), **refusals()},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Assign a reviewer",
+        request=AssignmentInputSerializer,
+        responses={201: AssignmentSerializer, **refusals(400, 403, 409)},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def assignments(self, request, pk=None):
+        """GET: the current round's reviewers. POST (editor): ask a board member to review by a due date."""
         article = self.get_object()
         if request.method == "GET":
-            rounds = selectors.article_rounds(article)
-            current = rounds.first()
-            data = AssignmentSerializer(current.assignments.all() if current else [], many=True).data
-            return Response(data)
+            current = selectors.article_rounds(article).first()
+            return Response(
+                AssignmentSerializer(current.assignments.all() if current else [], many=True).data
+            )
         payload = _valid(AssignmentInputSerializer, request)
         assignment = workflow.assign_reviewer(actor=request.user, article=article, **payload)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentSerializer, responses={200: ArticleSerializer})
+    @extend_schema(
+        summary="Start the review round",
+        request=CommentSerializer,
+        responses={200: ArticleSerializer, **refusals(400, 403, 409)},
+    )
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request, pk=None):
+        """Open the round (editor); needs the policy's number of eligible reviewers assigned."""
         payload = _valid(CommentSerializer, request)
-        return self._respond(workflow.start_review(actor=request.user, article=self.get_object(), **payload))
+        article = workflow.start_review(actor=request.user, article=self.get_object(), **payload)
+        return self._article_response(article)
 
-    @extend_schema(request=SignOffInputSerializer, responses={201: SignOffSerializer})
+    @extend_schema(
+        summary="Sign off: approve or request changes",
+        request=SignOffInputSerializer,
+        responses={201: SignOffSerializer, **refusals(400, 403, 409)},
+    )
     @action(detail=True, methods=["post"])
     def signoffs(self, request, pk=None):
+        """Approve or request changes on the exact content under review (assigned reviewer).
+
+        ``article_status`` tells the new state: ``approved`` when this approval completed the
+        quorum, ``changes_requested`` after a request for changes.
+        """
         article = self.get_object()
         payload = _valid(SignOffInputSerializer, request)
+        statement = payload.pop("conflict_statement")
         if payload["conflict_of_interest"]:
-            # The declaration is recorded (its own step) and the sign-off refused.
-            assignment = workflow.signable_assignment(request.user, article)
-            if assignment is not None:
-                workflow.declare_conflict(
-                    actor=request.user,
-                    assignment=assignment,
-                    has_conflict=True,
-                    statement=payload["conflict_statement"],
-                )
-        payload.pop("conflict_statement")
+            # The declaration is kept so the editor can reassign; sign_off then refuses (403).
+            _record_conflict(request.user, article, statement)
         result = workflow.sign_off(actor=request.user, article=article, **payload)
         data = SignOffSerializer(result.signoff, context={"article": result.article}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentSerializer, responses={200: ArticleSerializer})
+    @extend_schema(
+        summary="Approve (editor, once the quorum is met)",
+        request=CommentSerializer,
+        responses={200: ArticleSerializer, **refusals(400, 403, 409)},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        """Approve and publish (editor); refused with 409 while the quorum is not met."""
         payload = _valid(CommentSerializer, request)
-        return self._respond(workflow.approve(actor=request.user, article=self.get_object(), **payload))
-
-    @extend_schema(request=CommentSerializer, responses={200: ArticleSerializer})
-    @action(detail=True, methods=["post"])
-    def revise(self, request, pk=None):
-        payload = _valid(CommentSerializer, request)
-        return self._respond(workflow.revise(actor=request.user, article=self.get_object(), **payload))
-
-    @extend_schema(request=FlagForRereviewSerializer, responses={200: ArticleSerializer})
-    @action(detail=True, methods=["post"], url_path="flag-for-rereview")
-    def flag_for_rereview(self, request, pk=None):
-        payload = _valid(FlagForRereviewSerializer, request)
-        return self._respond(
-            workflow.flag_for_rereview(actor=request.user, article=self.get_object(), **payload)
+        return self._article_response(
+            workflow.approve(actor=request.user, article=self.get_object(), **payload)
         )
 
-    @extend_schema(request=RetractSerializer, responses={200: ArticleSerializer})
+    @extend_schema(
+        summary="Start a revision; the current publication stays live",
+        request=CommentSerializer,
+        responses={200: ArticleSerializer, **refusals(400, 403, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        """Start a new working draft of a published article; the publication stays live meanwhile."""
+        payload = _valid(CommentSerializer, request)
+        return self._article_response(
+            workflow.revise(actor=request.user, article=self.get_object(), **payload)
+        )
+
+    @extend_schema(
+        summary="Flag an approved article for re-review",
+        request=FlagForRereviewSerializer,
+        responses={200: ArticleSerializer, **refusals(400, 403, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="flag-for-rereview")
+    def flag_for_rereview(self, request, pk=None):
+        """Bring an approved article back to the board (editor), saying why."""
+        payload = _valid(FlagForRereviewSerializer, request)
+        article = workflow.flag_for_rereview(actor=request.user, article=self.get_object(), **payload)
+        return self._article_response(article)
+
+    @extend_schema(
+        summary="Retract a published article",
+        request=RetractSerializer,
+        responses={200: ArticleSerializer, **refusals(400, 403, 409)},
+    )
     @action(detail=True, methods=["post"])
     def retract(self, request, pk=None):
+        """Withdraw a published article (editor); the public API then answers 410 with the notice."""
         payload = _valid(RetractSerializer, request)
-        return self._respond(workflow.retract(actor=request.user, article=self.get_object(), **payload))
+        return self._article_response(
+            workflow.retract(actor=request.user, article=self.get_object(), **payload)
+        )
 
-    @extend_schema(responses={200: serializers.ListSerializer(child=serializers.CharField())})
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        summary="What you may do now",
+        responses={
+            200: serializers.ListSerializer(
+                child=serializers.ChoiceField(choices=list(workflow.ACTION_CHECKS))
+            ),
+            **refusals(),
+        },
+    )
+    @action(**READ_ACTION)
     def transitions(self, request, pk=None):
-        """The actions the caller may take on this article now."""
+        """The workflow actions the caller may take on this article now: exactly those that would succeed."""
         return Response(workflow.available_actions(request.user, self.get_object()))
 
-    @extend_schema(responses={200: RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        summary="Revisions, newest first", responses={200: RevisionSerializer(many=True), **refusals()}
+    )
+    @action(**READ_ACTION)
     def history(self, request, pk=None):
+        """Every saved revision, newest first; each ``history_id`` can be compared with diff/."""
         revisions = selectors.article_revisions(self.get_object())
         return Response(RevisionSerializer(revisions, many=True).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("from", int, required=True, description="history_id of the older revision"),
-            OpenApiParameter("to", int, required=True, description="history_id of the newer revision"),
-        ],
-        responses={200: DiffSerializer},
+        summary="What changed between two revisions",
+        parameters=[DiffQuerySerializer],
+        responses={200: DiffSerializer, **refusals(400)},
     )
-    @action(detail=True, methods=["get"])
+    @action(**READ_ACTION)
     def diff(self, request, pk=None):
+        """The fields that differ between two revisions, with a word-level diff of text fields."""
         article = self.get_object()
-        ids = {}
-        for name in ("from", "to"):
-            raw = request.query_params.get(name, "")
-            if not raw.isdigit():
-                raise ValidationError(
-                    {name: f"Give the history_id of a revision of this article as ?{name}=."}
-                )
-            ids[name] = int(raw)
-        revisions = {r.history_id: r for r in article.history.filter(history_id__in=ids.values())}
-        missing = [name for name, value in ids.items() if value not in revisions]
-        if missing:
-            raise ValidationError({name: "No such revision of this article." for name in missing})
-        old, new = revisions[ids["from"]], revisions[ids["to"]]
-        fields = [f if f != "topic" else "topic_id" for f in CONTENT_FIELDS] + ["status"]
-        changes = field_changes(_revision_values(old, fields), _revision_values(new, fields), fields)
-        data = {
-            "from_id": ids["from"],
-            "to_id": ids["to"],
-            "changes": [
-                {
-                    "field": change.field,
-                    "old": change.old,
-                    "new": change.new,
-                    "words": [{"op": chunk.op, "text": chunk.text} for chunk in (change.words or [])],
-                }
-                for change in changes
-            ],
-        }
-        return Response(DiffSerializer(data).data)
+        query = DiffQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(DiffSerializer(_revision_diff(article, **query.validated_data)).data)
 
-    @extend_schema(responses={200: TransitionLogSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="transition-log")
+    @extend_schema(
+        summary="Workflow steps, oldest first",
+        responses={200: TransitionLogSerializer(many=True), **refusals()},
+    )
+    @action(**READ_ACTION, url_path="transition-log")
     def transition_log(self, request, pk=None):
+        """The append-only log of workflow steps: from, to, actor, time, comment, content hash."""
         entries = selectors.article_transitions(self.get_object())
         return Response(TransitionLogSerializer(entries, many=True).data)
 
-    @extend_schema(responses={200: AuditEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        summary="Audit trail: edits, steps and sign-offs, oldest first",
+        responses={200: AuditEntrySerializer(many=True), **refusals()},
+    )
+    @action(**READ_ACTION)
     def audit(self, request, pk=None):
-        """Everything that happened to the article, oldest first: edits, steps, sign-offs."""
+        """Edits, workflow steps and sign-offs as one timeline, oldest first."""
         entries = selectors.article_audit_trail(self.get_object())
         return Response(AuditEntrySerializer(entries, many=True).data)
+
+
+# The fields a diff compares: the content a reviewer signs, and where the article stood.
+DIFF_FIELDS = (*CONTENT_FIELDS, "status")
+
+
+def _revision_diff(article: Article, **wanted: int) -> dict:
+    """Compare revisions ``wanted["from"]`` and ``wanted["to"]`` of ``article`` (400 if not its own)."""
+    revisions = article.history.select_related("topic").in_bulk(list(wanted.values()))
+    missing = {
+        name: ["No such revision of this article."] for name, pk in wanted.items() if pk not in revisions
+    }
+    if missing:
+        raise ValidationError(missing)
+    old, new = revisions[wanted["from"]], revisions[wanted["to"]]
+    return {
+        "from_revision": old.history_id,
+        "to_revision": new.history_id,
+        "changes": [
+            {"field": change.field, "old": change.old, "new": change.new, "words": change.words}
+            for change in field_changes(_diffable(old), _diffable(new), DIFF_FIELDS)
+        ],
+    }
+
+
+def _diffable(record) -> dict:
+    """A history record's diffed fields, with the topic named by its slug rather than its id."""
+    values = {name: getattr(record, name) for name in DIFF_FIELDS if name != "topic"}
+    values["topic"] = record.topic.slug if record.topic_id else None
+    return values
+
+
+def _record_conflict(user, article: Article, statement: str) -> None:
+    assignment = workflow.signable_assignment(user, article)
+    if assignment is not None:
+        workflow.declare_conflict(actor=user, assignment=assignment, has_conflict=True, statement=statement)
 
 
 def _valid(serializer_class, request) -> dict:
@@ -243,9 +406,9 @@ def _valid(serializer_class, request) -> dict:
 
 
 def _if_match(request) -> str | None:
+    """The content hash of an ``If-Match`` header; ``*`` (any version) means no check."""
     value = request.headers.get("If-Match", "").strip()
-    return value.strip('"') or None
-
-
-def _revision_values(record, fields) -> dict:
-    return {name: getattr(record, name) for name in fields}
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    return None if value in ("", "*") else value
