@@ -287,6 +287,12 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     last_error = models.TextField(_("last delivery error"), blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next delivery attempt"),
+        null=True,
+        blank=True,
+        help_text=_("After a failed delivery, the sweep leaves the row alone until then."),
+    )
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
@@ -304,3 +310,56 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient}"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice to receive a kind of notification by email; without a row, email is on.
+
+    Turning email off never hides the notification in the editorial app.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    email = models.BooleanField(_("send email"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notificationpreference_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        state = _("email") if self.email else _("in-app only")
+        return f"{self.user}: {self.get_kind_display()} ({state})"
+
+    @classmethod
+    def email_enabled(cls, user, kind: str) -> bool:
+        return not cls.objects.filter(user=user, kind=kind, email=False).exists()
+
+
+class ReminderStage(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ReminderSent(models.Model):
+    """Records that a reviewer was reminded at one stage of an assignment, so it happens once."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="reminders_sent")
+    stage = models.CharField(_("stage"), max_length=20, choices=ReminderStage.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "stage"], name="remindersent_once_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} reminder for {self.assignment}"

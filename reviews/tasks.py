@@ -1,29 +1,76 @@
-"""Background work: notification delivery."""
+"""Background work on Celery: notification delivery and the review board's periodic jobs.
+
+The tasks stay thin: the rules live in ``reviews.notifications``, ``reviews.reminders`` and
+``reviews.workflow``, which the management commands of the same names call too. The beat
+schedule is ``CELERY_BEAT_SCHEDULE`` in the settings.
+"""
 
 from __future__ import annotations
 
-from django.utils import timezone
+import importlib
+import importlib.util
+import logging
 
-from reviews.models import Notification
+from celery import shared_task
 
+from reviews import notifications, reminders
+from reviews.notifications import DeliveryFailed
 
-class _Task:
-    """Minimal stand-in until the Celery app is wired; ``delay`` runs the task in process."""
-
-    def __init__(self, func):
-        self.func = func
-
-    def delay(self, *args, **kwargs):
-        return self.func(*args, **kwargs)
-
-    def __call__(self, *args, **kwargs):
-        return self.func(*args, **kwargs)
+logger = logging.getLogger(__name__)
 
 
-def _deliver(notification_ids: list[int]) -> int:
-    return Notification.objects.filter(pk__in=notification_ids, delivered_at__isnull=True).update(
-        delivered_at=timezone.now()
-    )
+@shared_task(
+    bind=True,
+    autoretry_for=(DeliveryFailed,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def deliver_notifications(self, notification_ids: list[int]) -> dict:
+    """Deliver freshly written outbox rows; retried with exponential backoff while some fail.
+
+    Retrying only re-sends what is still pending, so a retry never repeats an email. In process
+    (no broker) a failure is not retried on the spot, which would block the request that made
+    the change: the rows stay pending for the sweep.
+    """
+    report = notifications.deliver(notification_ids)
+    if report.failed and not self.request.is_eager:
+        raise DeliveryFailed(report.failed)
+    return report.as_dict()
 
 
-deliver_notifications = _Task(_deliver)
+@shared_task
+def sweep_notifications() -> dict:
+    """Deliver every row still pending, e.g. written while the broker was down (every minute)."""
+    return notifications.deliver_pending().as_dict()
+
+
+@shared_task
+def send_review_reminders() -> dict:
+    """Due-soon and overdue reminders, once per assignment and stage (hourly)."""
+    return reminders.send_review_reminders().as_dict()
+
+
+@shared_task
+def flag_due_reviews() -> list[int]:
+    """Move approved articles whose review date has come to Review Due (daily)."""
+    return [article.pk for article in reminders.flag_due_reviews()]
+
+
+@shared_task
+def reapply_retractions():
+    """Send every approved article that cites a retracted source back to review.
+
+    Queued after a retraction import, and daily as a safety net. The work is
+    ``articles.retractions.reapply_retractions()``; until that module exists this task only says so.
+    """
+    if importlib.util.find_spec("articles.retractions") is None:
+        logger.warning("articles.retractions is not installed yet: no retractions were reapplied.")
+        return None
+    retractions = importlib.import_module("articles.retractions")
+    reapply = getattr(retractions, "reapply_retractions", None)
+    if reapply is None:
+        logger.warning("articles.retractions has no reapply_retractions(): no retractions were reapplied.")
+        return None
+    return reapply()
