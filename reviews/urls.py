@@ -1,7 +1,43 @@
 """The editorial web app: dashboards for authors, reviewers and editors."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reviews.views import articles, authoring, board, dashboard, notifications, reviewing, sources
 
 app_name = "editorial"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    # Authors
+    path("articles/new/", authoring.article_create, name="article_create"),
+    path("articles/preview/", authoring.article_preview, name="article_preview"),
+    path("articles/<int:pk>/", articles.article_detail, name="article"),
+    path("articles/<int:pk>/edit/", authoring.article_edit, name="article_edit"),
+    path("articles/<int:pk>/preview/", authoring.article_preview, name="article_preview"),
+    path("articles/<int:pk>/submit/", authoring.article_submit, name="article_submit"),
+    path("articles/<int:pk>/revise/", authoring.article_revise, name="article_revise"),
+    path("articles/<int:pk>/history/", articles.article_history, name="article_history"),
+    # Editors
+    path("articles/<int:pk>/assign/", board.assign_reviewers, name="assign"),
+    path("articles/<int:pk>/start-review/", board.start_review, name="start_review"),
+    path("articles/<int:pk>/approve/", board.approve, name="approve"),
+    path("articles/<int:pk>/retract/", board.retract, name="retract"),
+    path("articles/<int:pk>/flag-for-rereview/", board.flag_for_rereview, name="flag_for_rereview"),
+    path("board/", board.board_members, name="board_members"),
+    path("board/new/", board.board_member_edit, name="board_member_create"),
+    path("board/<int:member_pk>/", board.board_member_edit, name="board_member_edit"),
+    path("policies/", board.review_policies, name="policies"),
+    path("policies/new/", board.review_policy_edit, name="policy_create"),
+    path("policies/<int:policy_pk>/", board.review_policy_edit, name="policy_edit"),
+    # Reviewers
+    path("articles/<int:pk>/review/", reviewing.review, name="review"),
+    path("articles/<int:pk>/review/conflict/", reviewing.declare_conflict, name="declare_conflict"),
+    path("articles/<int:pk>/review/sign-off/", reviewing.sign_off, name="sign_off"),
+    # Everyone
+    path("sources/", sources.source_list, name="sources"),
+    path("sources/new/", sources.source_create, name="source_create"),
+    path("sources/import/", sources.source_import, name="source_import"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notification_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+]

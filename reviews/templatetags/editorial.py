@@ -1,0 +1,96 @@
+"""Template helpers of the editorial app: status badges, the review tracker, notification texts."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from articles.models import Status
+from reviews.models import NotificationKind
+
+register = template.Library()
+
+# The public tracker's three steps and the statuses that reach each.
+TRACKER_STEPS = [
+    (Status.SUBMITTED, {Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.REVIEW_DUE}),
+    (Status.UNDER_REVIEW, {Status.UNDER_REVIEW, Status.APPROVED, Status.REVIEW_DUE}),
+    (Status.APPROVED, {Status.APPROVED, Status.REVIEW_DUE}),
+]
+
+
+@register.simple_tag
+def status_badge(status: str):
+    """``<span class="status status-approved">Approved</span>`` for a status value."""
+    return format_html('<span class="status status-{}">{}</span>', status, Status(status).label)
+
+
+@register.inclusion_tag("editorial/_tracker.html")
+def tracker(article):
+    """Where the article stands on Submitted → Under Review → Approved, with any detour named."""
+    steps = [
+        {"label": step.label, "reached": article.status in reached, "current": article.status == step}
+        for step, reached in TRACKER_STEPS
+    ]
+    detour = article.status if article.status not in {s for s, _reached in TRACKER_STEPS} else ""
+    return {"steps": steps, "detour": Status(detour).label if detour else "", "status": article.status}
+
+
+REVIEWER_KINDS = {NotificationKind.ASSIGNED, NotificationKind.DUE_SOON, NotificationKind.OVERDUE}
+
+
+def _about_someone_else(notification) -> bool:
+    """A reminder sent to an editor about another person's review (``reviewer_user`` in the payload)."""
+    reviewer = (notification.payload or {}).get("reviewer_user")
+    return reviewer is not None and reviewer != notification.recipient_id
+
+
+@register.filter
+def notification_text(notification) -> str:
+    """One sentence saying what happened, from the notification's kind and payload."""
+    payload = notification.payload or {}
+    values = {
+        "title": notification.article.title if notification.article_id else _("an article"),
+        "due": payload.get("due_date", ""),
+        "reviewer": payload.get("reviewer", _("A reviewer")),
+        "source": payload.get("source", _("a source")),
+    }
+    if _about_someone_else(notification):
+        texts = {
+            NotificationKind.DUE_SOON: _("%(reviewer)s’s review of “%(title)s” is due %(due)s."),
+            NotificationKind.OVERDUE: _(
+                "%(reviewer)s’s review of “%(title)s” is overdue (it was due %(due)s)."
+            ),
+        }
+    else:
+        texts = {
+            NotificationKind.DUE_SOON: _("Your review of “%(title)s” is due %(due)s."),
+            NotificationKind.OVERDUE: _("Your review of “%(title)s” is overdue (it was due %(due)s)."),
+        }
+    texts |= {
+        NotificationKind.ASSIGNED: _("You were asked to review “%(title)s”, due %(due)s."),
+        NotificationKind.CHANGES_REQUESTED: _("A reviewer requested changes to “%(title)s”."),
+        NotificationKind.APPROVED: _("“%(title)s” was approved and is published."),
+        NotificationKind.SOURCE_RETRACTED: _("%(source)s, cited by “%(title)s”, was retracted."),
+        NotificationKind.REVIEW_DUE: _("“%(title)s” is due for another review."),
+        NotificationKind.SUBMITTED: _("“%(title)s” was submitted for review."),
+    }
+    return texts.get(notification.kind, _("Update on “%(title)s”.")) % values
+
+
+@register.filter
+def notification_detail(notification) -> str:
+    """The reviewer's comments, the reason for a re-review or the submitter's comment, if any."""
+    payload = notification.payload or {}
+    return payload.get("comments") or payload.get("reason") or payload.get("comment") or ""
+
+
+@register.filter
+def notification_url(notification) -> str:
+    """Where the notification leads: the reviewer's own review page, else the article."""
+    if not notification.article_id:
+        return reverse("editorial:notifications")
+    if notification.kind in REVIEWER_KINDS and not _about_someone_else(notification):
+        return reverse("editorial:review", args=[notification.article_id])
+    return reverse("editorial:article", args=[notification.article_id])

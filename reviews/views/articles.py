@@ -1,0 +1,137 @@
+"""One article in the editorial app: where it stands and what each role may do, and its history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import CONTENT_FIELDS, Article, Publication, Specialty
+from articles.services import check_citations
+from reviews import selectors, workflow
+from reviews.forms import CommentForm, FlagForRereviewForm, RetractForm
+from reviews.models import Decision, ReviewAssignment, SignOff
+from reviews.views._common import render_as_published, visible_article
+from reviews.views._diff import revision_changes
+
+
+def _signoff(assignment: ReviewAssignment):
+    """The assignment's sign-off or ``None`` (the reverse one-to-one raises when missing)."""
+    try:
+        return assignment.signoff
+    except SignOff.DoesNotExist:
+        return None
+
+
+def round_summaries(article: Article) -> list[dict]:
+    """Each round, newest first: its assignments with sign-offs, and the quorum of an open round.
+
+    A sign-off "counts" as the workflow counts it: an approval in the open round on exactly the
+    current content.
+    """
+    today = timezone.localdate()
+    summaries = []
+    for review_round in selectors.article_rounds(article):
+        rows = []
+        for assignment in review_round.assignments.all():
+            signoff = _signoff(assignment)
+            rows.append(
+                {
+                    "assignment": assignment,
+                    "signoff": signoff,
+                    "specialty_match": any(
+                        s.pk == article.topic_id for s in assignment.reviewer.specialties.all()
+                    ),
+                    "overdue": assignment.status == "assigned" and assignment.due_date < today,
+                    "counts": bool(
+                        signoff
+                        and review_round.is_open
+                        and signoff.decision == Decision.APPROVE
+                        and signoff.content_hash == article.content_hash
+                    ),
+                }
+            )
+        summary = {"round": review_round, "rows": rows}
+        if review_round.is_open:
+            summary["quorum"] = workflow.quorum_for(article, review_round)
+            summary["eligible"] = workflow.eligible_assignments(review_round, article).count()
+            summary["needed"] = workflow.policy_for(article).approvals_required
+        summaries.append(summary)
+    return summaries
+
+
+def detail_page(request, article: Article, *, status: int = 200, **forms):
+    """Render the article page; the editor's forms may come in bound (with their errors)."""
+    user = request.user
+    actions = workflow.available_actions(user, article)
+    check = check_citations(article)
+    rendered, references_html = render_as_published(article.body, check.cited)
+    context = {
+        "article": article,
+        "body_html": rendered.html,
+        "references_html": references_html,
+        "actions": actions,
+        "is_editor": workflow.is_editor(user),
+        "is_author": workflow.is_author(user, article),
+        "assigned": ReviewAssignment.objects.filter(round__article=article, reviewer__user=user).exists(),
+        "feedback": selectors.review_feedback(article),
+        "publication": Publication.objects.current().filter(article=article).first(),
+        "comment_form": CommentForm(),
+        "retract_form": forms.get("retract_form") or RetractForm(),
+        "flag_form": forms.get("flag_form") or FlagForRereviewForm(),
+    }
+    if context["is_editor"]:
+        context["rounds"] = round_summaries(article)
+        context["policy"] = workflow.policy_for(article)
+    return render(request, "editorial/article_detail.html", context, status=status)
+
+
+@login_required
+def article_detail(request, pk: int):
+    """The article's status, its review rounds (for editors) and the buttons the user may press.
+
+    Template: ``editorial/article_detail.html``. Buttons come from ``workflow.available_actions``,
+    so one appears exactly when pressing it would be allowed.
+    """
+    return detail_page(request, visible_article(request.user, pk))
+
+
+def _revision_label(record) -> str:
+    who = record.history_user.get_username() if record.history_user else _("system")
+    return f"#{record.history_id} · {timezone.localtime(record.history_date):%Y-%m-%d %H:%M} · {who}"
+
+
+@login_required
+def article_history(request, pk: int):
+    """All revisions, any two compared (inline or side by side), and the transition log.
+
+    Template: ``editorial/history.html``. Query: ``from`` and ``to`` (history ids, default the
+    two newest revisions) and ``mode`` (``inline`` or ``side``).
+    """
+    article = visible_article(request.user, pk)
+    revisions = list(selectors.article_revisions(article))
+    by_id = {record.history_id: record for record in revisions}
+
+    def chosen(name: str, default):
+        raw = request.GET.get(name, "")
+        return by_id.get(int(raw)) if raw.isdigit() else default
+
+    newest = revisions[0] if revisions else None
+    older = revisions[1] if len(revisions) > 1 else newest
+    old, new = chosen("from", older), chosen("to", newest)
+    mode = "side" if request.GET.get("mode") == "side" else "inline"
+    topics = dict(Specialty.objects.values_list("pk", "name"))
+    context = {
+        "article": article,
+        "revisions": revisions,
+        "revision_choices": [(r.history_id, _revision_label(r)) for r in revisions],
+        "old": old,
+        "new": new,
+        "mode": mode,
+        "changes": revision_changes(old, new, topics=topics) if old and new else [],
+        "transitions": selectors.article_transitions(article),
+        "signoffs": selectors.article_signoffs(article).order_by("signed_at"),
+        "content_fields": CONTENT_FIELDS,
+    }
+    return render(request, "editorial/history.html", context)

@@ -1,0 +1,163 @@
+"""Reviewers at work: the article as it will be published, what changed, the declaration, sign-off."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from articles.models import Article, Specialty, Status
+from articles.services import check_citations
+from reviews import selectors, workflow
+from reviews.forms import ConflictForm, SignOffForm, add_errors
+from reviews.models import AssignmentStatus, Decision, ReviewAssignment, SignOff
+from reviews.views._common import refusals_as_409, render_as_published
+from reviews.views._diff import revision_changes
+
+
+def _assignment_or_404(user, pk: int) -> ReviewAssignment:
+    """The user's latest assignment on the article; anyone not assigned to it gets a 404."""
+    assignment = (
+        ReviewAssignment.objects.filter(round__article_id=pk, reviewer__user=user)
+        .select_related("round__article__topic", "reviewer")
+        .order_by("-round__number")
+        .first()
+    )
+    if assignment is None:
+        raise Http404(_("You are not assigned to review this article."))
+    return assignment
+
+
+def _baseline(article: Article, user) -> tuple[object, str]:
+    """The revision to compare with, and how to name it.
+
+    The newest version this reviewer or the board approved; failing that (a first review that
+    asked for changes), the version this reviewer last signed off.
+    """
+    baseline = selectors.approved_baseline(article, user)
+    if baseline is not None:
+        return baseline, _("the last version you or the board approved")
+    baseline = selectors.last_reviewed_revision(article, user)
+    if baseline is not None:
+        return baseline, _("the version you last reviewed")
+    return None, ""
+
+
+def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **forms):
+    article = assignment.round.article
+    check = check_citations(article)
+    rendered, references_html = render_as_published(article.body, check.cited)
+    baseline, baseline_label = _baseline(article, request.user)
+    changes = []
+    if baseline is not None:
+        topics = dict(Specialty.objects.values_list("pk", "name"))
+        changes = revision_changes(baseline, article, topics=topics)
+    try:
+        signoff = assignment.signoff
+    except SignOff.DoesNotExist:
+        signoff = None
+    context = {
+        "article": article,
+        "assignment": assignment,
+        "signoff": signoff,
+        "body_html": rendered.html,
+        "references_html": references_html,
+        "check": check,
+        "baseline": baseline,
+        "baseline_label": baseline_label,
+        "changes": changes,
+        "can_declare": assignment.status == AssignmentStatus.ASSIGNED and assignment.round.is_open,
+        "can_sign": workflow.can_sign_off(request.user, article),
+        "declared": assignment.conflict_of_interest is not None,
+        "conflict_form": forms.get("conflict_form") or ConflictForm(),
+        "signoff_form": forms.get("signoff_form")
+        or SignOffForm(initial={"content_hash": article.content_hash}),
+    }
+    return render(request, "editorial/review.html", context, status=status)
+
+
+@login_required
+def review(request, pk: int):
+    """The review page of an article assigned to the user.
+
+    Template: ``editorial/review.html``. Context: the body rendered exactly as it will be
+    published, the references with DOI/PubMed links and retraction flags, a word diff against
+    the last approved version, the conflict declaration and the sign-off form.
+    """
+    return review_page(request, _assignment_or_404(request.user, pk))
+
+
+@login_required
+@require_POST
+@refusals_as_409(back="editorial:review", back_label=gettext_lazy("Back to the review"))
+def declare_conflict(request, pk: int):
+    assignment = _assignment_or_404(request.user, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        return review_page(request, assignment, conflict_form=form, status=400)
+    try:
+        workflow.declare_conflict(
+            actor=request.user,
+            assignment=assignment,
+            has_conflict=form.cleaned_data["has_conflict"],
+            statement=form.cleaned_data["conflict_statement"],
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return review_page(request, assignment, conflict_form=form, status=400)
+    if form.cleaned_data["has_conflict"]:
+        messages.success(
+            request, _("Conflict of interest declared: you are released from this review. Thank you.")
+        )
+        return redirect("editorial:dashboard")
+    messages.success(request, _("Declared: no conflict of interest. You can sign off when you are ready."))
+    return redirect("editorial:review", pk=pk)
+
+
+@login_required
+@require_POST
+@refusals_as_409(back="editorial:review", back_label=gettext_lazy("Reload the review"))
+def sign_off(request, pk: int):
+    """Record the reviewer's decision on the exact content they were shown.
+
+    The form carries the content hash of the page; if the article changed since, the sign-off
+    is refused (409) with a prompt to reload and review the current version.
+    """
+    assignment = _assignment_or_404(request.user, pk)
+    article = assignment.round.article
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return review_page(request, assignment, signoff_form=form, status=400)
+    if assignment.conflict_of_interest is None and assignment.status == AssignmentStatus.ASSIGNED:
+        # The sign-off form is only shown after the declaration; this is a stale or forged post.
+        messages.error(request, _("Declare whether you have a conflict of interest before signing off."))
+        return review_page(request, assignment, status=400)
+    try:
+        result = workflow.sign_off(
+            actor=request.user,
+            article=article,
+            decision=form.cleaned_data["decision"],
+            comments=form.cleaned_data["comments"],
+            attestation=form.cleaned_data["attestation"],
+            conflict_of_interest=False,
+            content_hash=form.cleaned_data["content_hash"],
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return review_page(request, assignment, signoff_form=form, status=400)
+    if result.signoff.decision == Decision.REQUEST_CHANGES:
+        messages.success(
+            request, _("Signed off: changes requested. The authors have been sent your comments.")
+        )
+    elif result.article.status == Status.APPROVED:
+        messages.success(
+            request, _("Signed off: approved. The quorum is met, so the article is now published.")
+        )
+    else:
+        messages.success(request, _("Signed off: approved. The article waits for the rest of the quorum."))
+    return redirect("editorial:review", pk=pk)

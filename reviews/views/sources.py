@@ -1,0 +1,130 @@
+"""The source library as authors use it: search it (the picker), add a source by hand, import a file.
+
+Writes go through ``articles.importing``, the module the API and the import command use, so a
+source is refused for the same reasons (and named the same way) wherever it comes from.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from articles import importing
+from articles.bibliography import reference_entry
+from articles.citations import MalformedFile
+from reviews import selectors
+from reviews.forms import SourceForm, SourceImportForm, SourceSearchForm, add_errors
+
+
+def _require_source_writer(user) -> None:
+    if not importing.can_add_sources(user):
+        raise PermissionDenied(_("Only authors and editors use the source library."))
+
+
+def _safe_next(request) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return ""
+
+
+@login_required
+def source_list(request):
+    """Search the library; htmx requests get just the results (the picker beside the editor).
+
+    Templates: ``editorial/sources.html``, ``editorial/_source_results.html`` (htmx).
+    """
+    _require_source_writer(request.user)
+    form = SourceSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = [
+        {"source": source, "reference": reference_entry(source)} for source in selectors.search_sources(query)
+    ]
+    context = {"form": form, "query": query, "results": results}
+    if request.htmx:
+        return render(request, "editorial/_source_results.html", {**context, "picker": True})
+    return render(request, "editorial/sources.html", context)
+
+
+@login_required
+def source_create(request):
+    """Add one source by hand: identifiers normalised, a taken DOI, PMID or key named.
+
+    Template: ``editorial/source_form.html``. After saving, returns to ``next`` (the editor the
+    author came from) when given.
+    """
+    _require_source_writer(request.user)
+    next_url = _safe_next(request)
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+        try:
+            source = importing.source_create(actor=request.user, data=data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Source added to the library. Cite it as [@%(key)s].") % {"key": source.key}
+            )
+            return redirect(next_url or f"{reverse('editorial:sources')}?{urlencode({'q': source.key})}")
+    status = 400 if form.is_bound else 200
+    return render(request, "editorial/source_form.html", {"form": form, "next": next_url}, status=status)
+
+
+@login_required
+def source_import(request):
+    """Import a BibTeX, RIS, MEDLINE or CSL-JSON file into the library and show what happened.
+
+    Template: ``editorial/source_import.html``. The summary lists created, matched and rejected
+    entries (each rejection with its line and reason).
+    """
+    _require_source_writer(request.user)
+    form = SourceImportForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            stream, fmt = importing.open_upload(
+                upload.file, filename=upload.name, fmt=form.cleaned_data["format"] or None
+            )
+            summary = importing.import_sources(
+                stream,
+                fmt,
+                actor=request.user,
+                partial=form.cleaned_data["partial"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except MalformedFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            if summary.imported:
+                messages.success(
+                    request,
+                    _("Imported: %(created)d new, %(matched)d already in the library, %(rejected)d rejected.")
+                    % {
+                        "created": summary.created_count,
+                        "matched": summary.matched_count,
+                        "rejected": summary.rejected_count,
+                    },
+                )
+            elif summary.dry_run:
+                messages.info(request, _("Checked only: nothing was imported."))
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was imported: %(n)d entries were rejected. "
+                        "Fix them or allow a partial import."
+                    )
+                    % {"n": summary.rejected_count},
+                )
+    status = 400 if form.errors else 200
+    context = {"form": form, "summary": summary, "next": _safe_next(request)}
+    return render(request, "editorial/source_import.html", context, status=status)

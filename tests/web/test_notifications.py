@@ -1,0 +1,93 @@
+"""In-app notifications: the bell's unread count, the list, marking read."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reviews.models import Notification, NotificationKind
+from tests import states
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bell_counts_unread_notifications(reviewer_clients, under_review):
+    content = reviewer_clients[0].get(reverse("editorial:dashboard")).content.decode()
+
+    assert 'aria-label="Notifications: 1 unread"' in content
+    assert '<span class="bell-count" data-testid="unread-count">1</span>' in content
+
+
+def test_every_kind_reads_as_a_sentence(author_client, author, article):
+    payloads = {
+        NotificationKind.ASSIGNED: {"due_date": "2030-01-02"},
+        NotificationKind.DUE_SOON: {"due_date": "2030-01-02"},
+        NotificationKind.OVERDUE: {"due_date": "2030-01-02"},
+        NotificationKind.CHANGES_REQUESTED: {"comments": "Fix the dose."},
+        NotificationKind.APPROVED: {},
+        NotificationKind.SOURCE_RETRACTED: {"source": "Trial of X", "reason": "Fabricated data."},
+        NotificationKind.REVIEW_DUE: {"reason": "A year has passed."},
+        NotificationKind.SUBMITTED: {},
+    }
+    for kind, payload in payloads.items():
+        Notification.objects.create(recipient=author, kind=kind, article=article, payload=payload)
+
+    content = author_client.get(reverse("editorial:notifications")).content.decode()
+
+    for expected in [
+        f"You were asked to review “{article.title}”, due 2030-01-02.",
+        "is overdue (it was due 2030-01-02)",
+        "A reviewer requested changes to",
+        "Fix the dose.",
+        "was approved and is published.",
+        f"Trial of X, cited by “{article.title}”, was retracted.",
+        "Fabricated data.",
+        "is due for another review.",
+        "was submitted for review.",
+    ]:
+        assert expected in content
+    assert reverse("editorial:review", args=[article.pk]) in content
+
+
+def test_marking_one_read(author_client, author, under_review, reviewers):
+    states.sign(under_review, reviewers[1], decision="request_changes", comments="More detail.")
+    notification = Notification.objects.get(recipient=author)
+
+    response = author_client.post(reverse("editorial:notification_read", args=[notification.pk]), follow=True)
+
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert "Notification marked as read." in response.content.decode()
+    assert "bell-count" not in response.content.decode()
+
+
+def test_someone_elses_notification_is_not_found(author_client, reviewers, under_review):
+    theirs = Notification.objects.filter(recipient=reviewers[0].user).first()
+
+    response = author_client.post(reverse("editorial:notification_read", args=[theirs.pk]))
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_marking_all_read(reviewer_clients, reviewers, under_review):
+    reviewer_clients[0].post(reverse("editorial:notifications_read_all"))
+
+    assert not Notification.objects.filter(recipient=reviewers[0].user, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=reviewers[1].user, read_at__isnull=True).exists()
+
+
+def test_an_overdue_reminder_about_someone_elses_review_names_them(editor_client, editor, article):
+    Notification.objects.create(
+        recipient=editor,
+        kind=NotificationKind.OVERDUE,
+        article=article,
+        payload={"due_date": "2030-01-02", "reviewer": "Dr. Ann Baker", "reviewer_user": editor.pk + 1000},
+    )
+
+    content = editor_client.get(reverse("editorial:notifications")).content.decode()
+
+    assert f"Dr. Ann Baker’s review of “{article.title}” is overdue (it was due 2030-01-02)." in content
+    assert reverse("editorial:article", args=[article.pk]) in content
+    assert reverse("editorial:review", args=[article.pk]) not in content
