@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from articles.citations import FORMATS
 from articles.importing import EDITABLE_SOURCE_FIELDS
 from articles.models import Article, Audience, Source, Specialty
-from reviews.models import ATTESTATION, BoardMember, Decision, ReviewPolicy
+from reviews.models import (
+    ATTESTATION,
+    BoardMember,
+    Decision,
+    NotificationKind,
+    NotificationPreference,
+    ReviewPolicy,
+)
 
 
 def add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -338,3 +345,27 @@ class ReviewPolicyForm(ModelForm):
         else:
             taken = ReviewPolicy.objects.exclude(specialty=None).values("specialty_id")
             specialty.queryset = specialty.queryset.exclude(pk__in=taken)
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per kind of notification: send it by email too, or only in the app."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for kind, label in NotificationKind.choices:
+            self.fields[kind] = forms.BooleanField(
+                label=label, required=False, initial=NotificationPreference.email_enabled(user, kind)
+            )
+
+    def save(self) -> list[str]:
+        """Store the choices; returns the labels of the kinds now sent in-app only."""
+        for kind in NotificationKind.values:
+            NotificationPreference.objects.update_or_create(
+                user=self.user, kind=kind, defaults={"email": self.cleaned_data[kind]}
+            )
+        return [
+            str(NotificationKind(kind).label)
+            for kind in NotificationKind.values
+            if not self.cleaned_data[kind]
+        ]

@@ -257,6 +257,7 @@ def email_context(notification: Notification) -> dict:
         if article
         else absolute_url(reverse("editorial:dashboard")),
         "notifications_url": absolute_url(reverse("editorial:notifications")),
+        "preferences_url": absolute_url(reverse("editorial:email_preferences")),
         "payload": payload,
         "due_date": _parse_date(payload.get("due_date")),
         "is_reviewer": payload.get("reviewer_user") == recipient.pk,

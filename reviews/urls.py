@@ -39,5 +39,6 @@ urlpatterns = [
     path("sources/import/", sources.source_import, name="source_import"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notification_read_all, name="notifications_read_all"),
+    path("notifications/email/", notifications.email_preferences, name="email_preferences"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

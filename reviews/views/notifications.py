@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reviews import selectors
+from reviews.forms import EmailPreferencesForm
 
 PAGE_SIZE = 30
 
@@ -48,3 +49,22 @@ def notification_read_all(request):
     )
     messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
     return redirect("editorial:notifications")
+
+
+@login_required
+def email_preferences(request):
+    """Choose, per kind of notification, whether it also comes by email.
+
+    Template: ``editorial/email_preferences.html``.
+    """
+    form = EmailPreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        in_app_only = form.save()
+        if in_app_only:
+            messages.success(
+                request, _("Saved. In the app only: %(kinds)s.") % {"kinds": ", ".join(in_app_only)}
+            )
+        else:
+            messages.success(request, _("Saved. Every notification also comes by email."))
+        return redirect("editorial:email_preferences")
+    return render(request, "editorial/email_preferences.html", {"form": form})

@@ -91,3 +91,24 @@ def test_an_overdue_reminder_about_someone_elses_review_names_them(editor_client
     assert f"Dr. Ann Baker’s review of “{article.title}” is overdue (it was due 2030-01-02)." in content
     assert reverse("editorial:article", args=[article.pk]) in content
     assert reverse("editorial:review", args=[article.pk]) not in content
+
+
+def test_a_user_turns_off_email_for_one_kind_and_still_sees_it_in_the_app(client, reviewers, under_review, editor):
+    from django.core import mail
+
+    from reviews import workflow
+    from reviews.models import Notification, NotificationKind
+
+    reviewer = reviewers[2]
+    client.force_login(reviewer.user)
+    page = client.get(reverse("editorial:email_preferences"))
+    assert page.status_code == 200 and b"Assigned to review" in page.content
+    choices = {kind: "on" for kind in NotificationKind.values if kind != NotificationKind.ASSIGNED}
+
+    response = client.post(reverse("editorial:email_preferences"), choices, follow=True)
+
+    assert b"In the app only: Assigned to review" in response.content
+    mail.outbox.clear()
+    workflow.assign_reviewer(actor=editor, article=under_review, reviewer=reviewer)
+    assert Notification.objects.filter(recipient=reviewer.user, kind=NotificationKind.ASSIGNED).exists()
+    assert not [m for m in mail.outbox if reviewer.user.email in m.to]
