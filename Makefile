@@ -35,6 +35,12 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Load the public API and pages under gunicorn on 127.0.0.1 (see bench/run.py). Options go in
+# BENCH_ARGS, e.g. make bench BENCH_ARGS="--articles 200 --duration 5"; a PostgreSQL bench
+# database: DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial_bench make bench
+bench: $(VENV)/.base-installed
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 worker: $(VENV)/.base-installed
 	$(BIN)/celery -A editorial worker --loglevel=INFO
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import retractions, services
+from articles import importing, retractions, services
 from articles.models import (
     CONTENT_FIELDS,
     EDITOR_PERMISSION,
@@ -178,8 +178,25 @@ class RetractSourceForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SourceAdminForm(forms.ModelForm):
+    """Names the existing source on a duplicate DOI, PMID or key, as the API does."""
+
+    url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = importing.EDITABLE_SOURCE_FIELDS
+
+    def _post_clean(self):
+        super()._post_clean()
+        duplicate = importing.find_duplicate(self.instance)
+        if duplicate is not None:
+            self.add_error(None, duplicate)
+
+
 @admin.register(Source)
 class SourceAdmin(ActionFormMixin, HistoryAdmin):
+    form = SourceAdminForm
     list_display = ("key", "short_title", "type", "year", "doi", "pmid", "citation_count", "retracted")
     list_filter = ("type", ("retracted_on", admin.EmptyFieldListFilter))
     search_fields = ("key", "title", "container_title", "doi", "pmid", "pmcid")
@@ -225,6 +242,16 @@ class SourceAdmin(ActionFormMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    def save_model(self, request, obj, form, change):
+        # Through the library services: permission, cited-key protection and a history reason.
+        fields = [name for name in importing.EDITABLE_SOURCE_FIELDS if name in form.cleaned_data]
+        data = {name: getattr(obj, name) for name in fields}
+        if change:
+            saved = importing.source_update(actor=request.user, source=obj, changes=data)
+        else:
+            saved = importing.source_create(actor=request.user, data=data)
+        obj.pk = saved.pk
 
     @admin.action(description=_("Mark retracted"), permissions=["manage_board"])
     def mark_retracted(self, request, queryset):

@@ -161,9 +161,7 @@ def word_diff_html(old: str, new: str) -> str:
     return chunks_to_html(word_diff(old, new))
 
 
-def field_changes(
-    old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[str]
-) -> list[FieldChange]:
+def field_changes(old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[str]) -> list[FieldChange]:
     """List the fields (in ``fields`` order) whose values differ between two versions.
 
     A field missing from a mapping counts as ``None``. When both values are strings
@@ -181,8 +179,6 @@ def field_changes(
 
 def _text_chunks(old_value: Any, new_value: Any) -> list[DiffChunk]:
     values = (old_value, new_value)
-    if all(v is None or isinstance(v, str) for v in values) and any(
-        isinstance(v, str) for v in values
-    ):
+    if all(v is None or isinstance(v, str) for v in values) and any(isinstance(v, str) for v in values):
         return word_diff(old_value or "", new_value or "")
     return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -404,7 +405,108 @@ class Publication(ImmutableModel):
                 name="publication_unique_current_slug",
             ),
         ]
-        indexes = [models.Index(fields=["-last_reviewed_at"], name="publication_reviewed_idx")]
+        indexes = [
+            models.Index(fields=["-last_reviewed_at"], name="publication_reviewed_idx"),
+            # The feed (newest approval first) and the API's updated_since filter; current rows only.
+            # Full-text search has a PostgreSQL-only GIN index, made in migration 0002.
+            models.Index(
+                fields=["-approved_at"],
+                condition=Q(superseded_at__isnull=True),
+                name="publication_approved_idx",
+            ),
+            # The public list's default order, covering the retraction filter (article_id): a page
+            # at any offset reads only the index and its own 20 rows (migration 0004).
+            models.Index(
+                fields=["-last_reviewed_at", "-id", "article"],
+                condition=Q(superseded_at__isnull=True),
+                name="publication_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+
+# Notices about sources (retractions, expressions of concern, corrections) -----------------------
+
+
+def normalize_notice(value: str) -> str:
+    """The link to a notice: a DOI becomes ``https://doi.org/<doi>``; an http(s) URL is kept.
+
+    Raises ``ValidationError`` naming the value when it is neither. An empty value stays empty.
+    """
+    text = (value or "").strip()
+    if not text:
+        return ""
+    try:
+        return f"https://doi.org/{normalize_doi(text)}"
+    except InvalidIdentifier:
+        pass
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        raise ValidationError(
+            _("'%(value)s' is neither a DOI (10.1234/abc) nor an http(s) URL."),
+            code="invalid_notice",
+            params={"value": text[:200]},
+        ) from None
+    return text
+
+
+class NoticeKind(models.TextChoices):
+    RETRACTION = "retraction", _("Retraction")
+    EXPRESSION_OF_CONCERN = "expression_of_concern", _("Expression of concern")
+    CORRECTION = "correction", _("Correction")
+    REINSTATEMENT = "reinstatement", _("Reinstatement")
+
+
+class SourceNoticeQuerySet(ImmutableQuerySet):
+    def record(
+        self, *, source: Source, kind: str, notice: str, date=None, reason: str = "", record_id: str = ""
+    ) -> tuple[SourceNotice, bool]:
+        """Store a notice once: recording the same (source, kind, notice) again changes nothing."""
+        return self.get_or_create(
+            source=source,
+            kind=kind,
+            notice=notice,
+            defaults={"date": date, "reason": reason, "record_id": record_id},
+        )
+
+
+class SourceNotice(ImmutableModel):
+    """A notice published about a source: its retraction, an expression of concern, a correction.
+
+    Append-only. Only a retraction changes the source (``Source.retracted_on``, set by
+    ``reviews.workflow.retract_source``); the other kinds are shown to editors and readers as-is.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    notice = models.CharField(
+        _("notice"),
+        max_length=1000,
+        blank=True,
+        help_text=_("URL of the notice (DOIs as https://doi.org/...)."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    record_id = models.CharField(
+        _("record id"),
+        max_length=40,
+        blank=True,
+        help_text=_("Retraction Watch Record ID, when it came from there."),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = SourceNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "date", "pk"]
+        verbose_name = _("source notice")
+        verbose_name_plural = _("source notices")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "notice"], name="sourcenotice_unique_notice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.source.key}"

@@ -1,64 +1,212 @@
-"""What the public API shows of a Publication."""
+"""What the public API shows of a Publication (the contract in DESIGN.md, "Public contract").
+
+The declared fields document the API (OpenAPI schema). The two top-level serializers build their
+output directly in ``to_representation`` instead of going field by field: this is the hot path of
+the public API, and DRF's per-field machinery was most of a request's time. A test keeps the
+output's keys equal to the declared fields.
+"""
 
 from __future__ import annotations
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.models import Publication
+from articles.models import Audience
+from articles.selectors import Notice, PublicStatus
+
+_datetime = serializers.DateTimeField()
+_date = serializers.DateField()
+_SLUG = "--slug--"
+
+
+def page_url(request, slug: str) -> str:
+    """The absolute URL of the article's public page."""
+    return request.build_absolute_uri(reverse("public:article-detail", kwargs={"slug": slug}))
+
+
+def api_url(request, slug: str) -> str:
+    return request.build_absolute_uri(reverse("public-article-detail", kwargs={"slug": slug}))
+
+
+class _Urls:
+    """Absolute page and API URLs of articles, resolved once per request (slugs need no quoting)."""
+
+    def __init__(self, request):
+        self.page = page_url(request, _SLUG)
+        self.api = api_url(request, _SLUG)
+
+    @classmethod
+    def of(cls, context: dict) -> _Urls:
+        if "_urls" not in context:
+            context["_urls"] = cls(context["request"])
+        return context["_urls"]
+
+
+REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
+REFERENCE_FIELDS = ("number", "formatted", "formatted_html", "doi", "pmid", "url", "retracted")
 
 
 class ReviewerSerializer(serializers.Serializer):
     name = serializers.CharField()
     credentials = serializers.CharField()
+    specialties = serializers.ListField(child=serializers.CharField(), required=False)
     signed_at = serializers.DateTimeField()
+
+
+class AuthorSerializer(serializers.Serializer):
+    name = serializers.CharField()
 
 
 class ReferenceSerializer(serializers.Serializer):
     number = serializers.IntegerField()
-    formatted = serializers.CharField()
+    formatted = serializers.CharField(help_text="The AMA-style reference as plain text.")
+    formatted_html = serializers.CharField(help_text="The same with inline markup (italics).")
     doi = serializers.CharField(allow_blank=True)
     pmid = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
-    retracted = serializers.BooleanField()
+    retracted = serializers.BooleanField(help_text="The source is retracted (now, not only when reviewed).")
 
 
-class PublicationListSerializer(serializers.ModelSerializer):
-    topic = serializers.CharField(source="topic_slug")
+class NoticeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(kind, kind) for kind in Notice.KINDS])
+    message = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+
+
+class PublicationListSerializer(serializers.Serializer):
+    """One article in the list. ``status`` comes from ``selectors.public_status``."""
+
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    topic = serializers.SlugField(source="topic_slug", help_text="Topic (specialty) slug.")
+    topic_name = serializers.CharField()
+    status = serializers.ChoiceField(source="public_status", choices=PublicStatus.CHOICES)
     status_label = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Publication
-        fields = [
-            "slug",
-            "title",
-            "summary",
-            "audience",
-            "topic",
-            "status_label",
-            "last_reviewed_at",
-            "next_review_due",
-        ]
+    last_reviewed_at = serializers.DateTimeField()
+    next_review_due = serializers.DateField()
+    url = serializers.SerializerMethodField(help_text="The article's public page.")
+    api_url = serializers.SerializerMethodField(help_text="This article in the API.")
 
     def get_status_label(self, publication) -> str:
-        return "Approved"
+        return PublicStatus.LABELS[publication.public_status]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, publication) -> str:
+        return page_url(self.context["request"], publication.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, publication) -> str:
+        return api_url(self.context["request"], publication.slug)
+
+    def to_representation(self, publication) -> dict:
+        urls = _Urls.of(self.context)
+        return {
+            "slug": publication.slug,
+            "title": publication.title,
+            "summary": publication.summary,
+            "audience": publication.audience,
+            "topic": publication.topic_slug,
+            "topic_name": publication.topic_name,
+            "status": publication.public_status,
+            "status_label": PublicStatus.LABELS[publication.public_status],
+            "last_reviewed_at": _datetime.to_representation(publication.last_reviewed_at),
+            "next_review_due": _date.to_representation(publication.next_review_due),
+            "url": urls.page.replace(_SLUG, publication.slug),
+            "api_url": urls.api.replace(_SLUG, publication.slug),
+        }
 
 
-class PublicationDetailSerializer(PublicationListSerializer):
-    topic_name = serializers.CharField()
-    reviewers = ReviewerSerializer(many=True)
+class PublicArticleSerializer(serializers.Serializer):
+    """Everything an article page shows, from a ``selectors.PublicArticle``."""
+
+    slug = serializers.SlugField(source="publication.slug")
+    title = serializers.CharField(source="publication.title")
+    summary = serializers.CharField(source="publication.summary")
+    body_html = serializers.CharField(
+        source="publication.body_html",
+        help_text="Sanitised HTML; citations are <sup> links to #ref-N of the reference list.",
+    )
+    audience = serializers.ChoiceField(source="publication.audience", choices=Audience.choices)
+    topic = serializers.SlugField(source="publication.topic_slug")
+    topic_name = serializers.CharField(source="publication.topic_name")
+    status = serializers.ChoiceField(choices=PublicStatus.CHOICES)
+    status_label = serializers.CharField()
+    version = serializers.IntegerField(source="publication.version")
+    authors = AuthorSerializer(source="publication.authors", many=True)
+    reviewers = ReviewerSerializer(source="publication.reviewers", many=True)
+    created_at = serializers.DateTimeField(source="publication.created_at")
+    first_published_at = serializers.DateTimeField(source="publication.first_published_at")
+    last_modified_at = serializers.DateTimeField(
+        source="publication.last_modified_at", help_text="When the content last changed."
+    )
+    last_reviewed_at = serializers.DateTimeField(
+        source="publication.last_reviewed_at", help_text="When the board last completed a review."
+    )
+    next_review_due = serializers.DateField(source="publication.next_review_due")
     references = ReferenceSerializer(many=True)
-    authors = serializers.ListField(child=serializers.DictField())
+    notices = NoticeSerializer(many=True)
+    url = serializers.SerializerMethodField(help_text="The article's public page.")
 
-    class Meta(PublicationListSerializer.Meta):
-        fields = PublicationListSerializer.Meta.fields + [
-            "topic_name",
-            "body_html",
-            "reviewers",
-            "authors",
-            "references",
-            "created_at",
-            "first_published_at",
-            "last_modified_at",
-            "approved_at",
-            "version",
-        ]
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, article) -> str:
+        return page_url(self.context["request"], article.publication.slug)
+
+    def to_representation(self, article) -> dict:
+        publication = article.publication
+        return {
+            "slug": publication.slug,
+            "title": publication.title,
+            "summary": publication.summary,
+            "body_html": publication.body_html,
+            "audience": publication.audience,
+            "topic": publication.topic_slug,
+            "topic_name": publication.topic_name,
+            "status": article.status,
+            "status_label": article.status_label,
+            "version": publication.version,
+            "authors": [{"name": author["name"]} for author in publication.authors],
+            "reviewers": [
+                {
+                    field: reviewer.get(field, [] if field == "specialties" else "")
+                    for field in REVIEWER_FIELDS
+                }
+                for reviewer in publication.reviewers
+            ],
+            "created_at": _datetime.to_representation(publication.created_at),
+            "first_published_at": _datetime.to_representation(publication.first_published_at),
+            "last_modified_at": _datetime.to_representation(publication.last_modified_at),
+            "last_reviewed_at": _datetime.to_representation(publication.last_reviewed_at),
+            "next_review_due": _date.to_representation(publication.next_review_due),
+            "references": [
+                {field: reference.get(field, "") for field in REFERENCE_FIELDS}
+                for reference in article.references
+            ],
+            "notices": [
+                {
+                    "kind": n.kind,
+                    "message": n.message,
+                    "date": _date.to_representation(n.date) if n.date else None,
+                }
+                for n in article.notices
+            ],
+            "url": page_url(self.context["request"], publication.slug),
+        }
+
+
+class RetractedArticleSerializer(serializers.Serializer):
+    """The 410 answer for a retracted article."""
+
+    detail = serializers.CharField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    retracted_at = serializers.DateTimeField(allow_null=True)
+    notice = serializers.CharField()
+    notices = NoticeSerializer(many=True)
+
+
+class NotFoundSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -380,9 +380,7 @@ class _ArticleExtension(Extension):
             "citation_numbering",
             _NUMBERING_PRIORITY,
         )
-        md.treeprocessors.register(
-            _HeadingShiftProcessor(md), "heading_shift", _HEADING_SHIFT_PRIORITY
-        )
+        md.treeprocessors.register(_HeadingShiftProcessor(md), "heading_shift", _HEADING_SHIFT_PRIORITY)
 
 
 def _markdown_to_html(
@@ -525,10 +523,7 @@ def _reference_item_html(reference: NumberedReference) -> str:
 
 
 def _external_link(href: str, label: str, css_class: str) -> str:
-    return (
-        f'<a class="{css_class}" href="{html.escape(href)}" rel="{_EXTERNAL_REL}">'
-        f"{html.escape(label)}</a>"
-    )
+    return f'<a class="{css_class}" href="{html.escape(href)}" rel="{_EXTERNAL_REL}">{html.escape(label)}</a>'
 
 
 def _normalise_doi(doi: str | None) -> str:

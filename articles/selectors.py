@@ -1,10 +1,34 @@
-"""Reads of articles, sources and publications."""
+"""Reads of articles, sources and publications, and what the public sees of them.
+
+The public API, the public pages and the feed read through these functions only, so they cannot
+disagree about what is live, what its status is or which notices it carries. Every public read
+runs a fixed number of queries, whatever the page size or the number of references.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
-from articles.models import Article, Publication, Status
+import django_filters
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Audience, Citation, Publication, Source, Status
+
+# Pending content (SHOW_PENDING_CONTENT) is taken from articles in these states only: drafts and
+# change requests are private to their authors, whatever the site setting.
+PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
+# The text search configuration of PostgreSQL full-text search. The GIN index of migration
+# 0002_public_indexes is built on exactly ``search_vector()``; change both together.
+SEARCH_CONFIG = "english"
 
 
 def live_publications() -> QuerySet[Publication]:
@@ -15,3 +39,489 @@ def live_publications() -> QuerySet[Publication]:
 def retracted_article_for_slug(slug: str) -> Article | None:
     """A retracted article that was once published under ``slug``, for its 410 notice."""
     return Article.objects.filter(status=Status.RETRACTED, publications__slug=slug).distinct().first()
+
+
+# Public status and notices ---------------------------------------------------------------------
+
+
+class PublicStatus:
+    """What a reader is told about the review state of the content in front of them."""
+
+    APPROVED = "approved"
+    REVIEW_DUE = "review_due"
+
+    LABELS = {APPROVED: Status.APPROVED.label, REVIEW_DUE: Status.REVIEW_DUE.label}
+    CHOICES = list(LABELS.items())
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message shown above an article's body: ``kind`` is stable for API clients."""
+
+    kind: str
+    message: str
+    date: date | None = None
+
+    RETRACTED = "retracted"
+    RETRACTED_SOURCE = "retracted_source"
+    REVIEW_OVERDUE = "review_overdue"
+    CORRECTION = "correction"
+    KINDS = (RETRACTED, RETRACTED_SOURCE, REVIEW_OVERDUE, CORRECTION)
+
+
+def _is_overdue(publication: Publication, today: date) -> bool:
+    return (
+        publication.article_status == Status.REVIEW_DUE
+        or bool(publication.review_due_reason)
+        or publication.next_review_due < today
+    )
+
+
+def public_status(publication: Publication, today: date | None = None) -> str:
+    """``review_due`` once the next review is due (by date or flagged), else ``approved``."""
+    overdue = _is_overdue(publication, today or timezone.localdate())
+    return PublicStatus.REVIEW_DUE if overdue else PublicStatus.APPROVED
+
+
+def _day(value: date | datetime) -> str:
+    # The pages show dates as "21 November 2026"; notices say them the same way.
+    return date_format(value.date() if isinstance(value, datetime) else value, "j F Y")
+
+
+def publication_notices(
+    publication: Publication, retracted_sources: list[RetractedSource], today: date | None = None
+) -> list[Notice]:
+    """The notices a reader must see before the body, most serious first."""
+    today = today or timezone.localdate()
+    notices = [
+        Notice(
+            Notice.RETRACTED_SOURCE,
+            _(
+                "Reference %(number)s (%(title)s) was retracted on %(date)s, after this article was "
+                "reviewed. Our medical advisory board is reviewing the article again."
+            )
+            % {
+                "number": reference["number"],
+                "title": source.title,
+                "date": _day(source.retracted_on),
+            },
+            source.retracted_on,
+        )
+        for source in retracted_sources
+        for reference in publication.references
+        if _cites(reference, source)
+    ]
+    if _is_overdue(publication, today):
+        reason = publication.review_due_reason
+        notices.append(
+            Notice(
+                Notice.REVIEW_OVERDUE,
+                _("This article is due for review: %(reason)s") % {"reason": reason}
+                if reason
+                else _(
+                    "This article was due for review on %(date)s and is waiting for our medical "
+                    "advisory board to review it again."
+                )
+                % {"date": _day(publication.next_review_due)},
+                publication.next_review_due,
+            )
+        )
+    if publication.last_modified_at > publication.first_published_at:
+        # The content changed after the first publication (a routine re-review changes nothing).
+        notices.append(
+            Notice(
+                Notice.CORRECTION,
+                _(
+                    "This article was corrected and reviewed again on %(date)s. It was first "
+                    "published on %(first)s."
+                )
+                % {"date": _day(publication.approved_at), "first": _day(publication.first_published_at)},
+                publication.approved_at.date(),
+            )
+        )
+    return notices
+
+
+def retraction_notice(publication: Publication) -> Notice:
+    """The notice of a retracted article (answered with 410)."""
+    notice = publication.retraction_notice or _("This article has been retracted.")
+    retracted_at = publication.retracted_at
+    return Notice(Notice.RETRACTED, notice, retracted_at.date() if retracted_at else None)
+
+
+def last_modified(publication: Publication, retracted_sources=(), today: date | None = None) -> datetime:
+    """When anything a reader sees of ``publication`` last changed (for ``Last-Modified``)."""
+    moments = [publication.approved_at, publication.article_updated_at]
+    moments += [source.updated_at for source in retracted_sources]
+    today = today or timezone.localdate()
+    if publication.next_review_due < today:
+        # The overdue notice appeared when the due date passed, without any row changing.
+        moments.append(timezone.make_aware(datetime.combine(publication.next_review_due, time.min)))
+    return max(moments)
+
+
+# Public publications ---------------------------------------------------------------------------
+
+DEFAULT_ORDERING = ("-last_reviewed_at", "-pk")
+
+# What the list shows of each publication; the body, its HTML and the references stay in the
+# database (most of a row's bytes).
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "audience",
+    "topic_slug",
+    "topic_name",
+    "approved_at",
+    "last_reviewed_at",
+    "next_review_due",
+)
+
+
+def listed_publications() -> QuerySet[Publication]:
+    """Live publications, newest review first, with nothing but their own columns.
+
+    Filter, order, count and slice this; then ``publication_page`` loads the rows of one page.
+    """
+    retracted = Article.objects.filter(status=Status.RETRACTED).order_by().values("pk")
+    return Publication.objects.current().exclude(article_id__in=retracted).order_by(*DEFAULT_ORDERING)
+
+
+def public_publications() -> QuerySet[Publication]:
+    """Live publications, each with the article facts the public sees.
+
+    ``article_status``, ``review_due_reason`` and ``article_updated_at`` come from correlated
+    subqueries on the article's primary key rather than a join, so that filtering and counting
+    never read an article row.
+    """
+    return _public_publications().all()
+
+
+def _with_article_facts(publications: QuerySet[Publication]) -> QuerySet[Publication]:
+    article = Article.objects.filter(pk=OuterRef("article_id")).order_by()
+    return publications.annotate(
+        article_status=Subquery(article.values("status")),
+        review_due_reason=Subquery(article.values("review_due_reason")),
+        article_updated_at=Subquery(article.values("updated_at")),
+    )
+
+
+@functools.cache
+def _public_publications() -> QuerySet[Publication]:
+    # Built once per process and cloned per request: resolving the subqueries is most of the
+    # cost of building this queryset. Never evaluate it directly (it would cache its rows).
+    return _with_article_facts(listed_publications())
+
+
+def search_vector():
+    """Weighted title (A), summary (B) and body (C): the expression the GIN index covers."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet[Publication]:
+    """Publications whose title, summary or body match ``q``.
+
+    PostgreSQL: full-text search (stemmed, web-search syntax: quotes, ``or``, ``-word``) on an
+    indexed vector. Elsewhere: every word must occur (case-insensitively) in one of the fields.
+    """
+    q = q.strip()
+    if not q:
+        return publications
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return publications.annotate(search=search_vector()).filter(search=query)
+    for word in q.split()[:10]:
+        publications = publications.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return publications
+
+
+def publication_page(page: QuerySet[Publication]) -> list[Publication]:
+    """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in one query.
+
+    Only the page's own rows get the article facts and their columns read: the slice picks their
+    primary keys in a subquery. Otherwise the database would compute the per-row subqueries for
+    every row an OFFSET skips.
+    """
+    ordering = page.query.order_by or DEFAULT_ORDERING
+    return list(_page_rows().filter(pk__in=page.values("pk")).order_by(*ordering))
+
+
+@functools.cache
+def _page_rows() -> QuerySet[Publication]:
+    return _with_article_facts(Publication.objects.only(*LIST_FIELDS))
+
+
+class PublicationPaginator(Paginator):
+    """Counts and slices ``listed_publications`` lean, and loads each page with ``publication_page``."""
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(publication_page(object_list), number, paginator)
+
+
+def public_topics() -> list[tuple[str, str]]:
+    """``(slug, name)`` of the topics that have live publications, by name (for filters)."""
+    return list(
+        listed_publications()
+        .order_by("topic_name", "topic_slug")
+        .values_list("topic_slug", "topic_name")
+        .distinct()
+    )
+
+
+def public_publication(slug: str) -> Publication | None:
+    """The current publication at ``slug`` with what its page needs, in one query.
+
+    Retracted articles are included (their page answers 410 with the notice), so callers check
+    ``article_status``.
+    """
+    publications = (
+        Publication.objects.current()
+        .filter(slug=slug)
+        .annotate(
+            article_status=F("article__status"),
+            review_due_reason=F("article__review_due_reason"),
+            article_updated_at=F("article__updated_at"),
+            retraction_notice=F("article__retraction_notice"),
+            retracted_at=F("article__retracted_at"),
+        )
+        .order_by()  # the slug is unique among current publications: no ORDER BY, no LIMIT
+    )
+    return next(iter(publications), None)
+
+
+@dataclass(frozen=True)
+class RetractedSource:
+    """What a notice needs of a retracted source (read as plain values: no model instances)."""
+
+    key: str
+    doi: str
+    pmid: str
+    title: str
+    retracted_on: date
+    updated_at: datetime
+
+    FIELDS = ("key", "doi", "pmid", "title", "retracted_on", "updated_at")
+
+
+def _cites(reference: dict, source: Source | RetractedSource) -> bool:
+    """Whether a snapshot reference is ``source``: same key, DOI or PMID (keys can be renamed)."""
+    return (
+        reference.get("key") == source.key
+        or bool(source.doi and reference.get("doi") == source.doi)
+        or bool(source.pmid and reference.get("pmid") == source.pmid)
+    )
+
+
+def retracted_cited_sources(publication: Publication) -> list[RetractedSource]:
+    """Sources cited by ``publication`` that are retracted now (looked up live, one query)."""
+    references = publication.references
+    if not references:
+        return []
+    cited = Q(key__in=[ref["key"] for ref in references if ref.get("key")])
+    if dois := [ref["doi"] for ref in references if ref.get("doi")]:
+        cited |= Q(doi__in=dois)
+    if pmids := [ref["pmid"] for ref in references if ref.get("pmid")]:
+        cited |= Q(pmid__in=pmids)
+    rows = (
+        Source.objects.filter(cited, retracted_on__isnull=False)
+        .order_by("retracted_on", "key")
+        .values_list(*RetractedSource.FIELDS)
+    )
+    return [RetractedSource(*row) for row in rows]
+
+
+def public_references(publication: Publication, retracted_sources: list[RetractedSource]) -> list[dict]:
+    """The publication's references, ``retracted`` also true for sources retracted since."""
+    return [
+        {
+            **ref,
+            "retracted": bool(ref.get("retracted"))
+            or any(_cites(ref, source) for source in retracted_sources),
+        }
+        for ref in publication.references
+    ]
+
+
+@dataclass(frozen=True)
+class PublicArticle:
+    """Everything a public page or the detail API shows of one live publication."""
+
+    publication: Publication
+    status: str
+    notices: list[Notice]
+    references: list[dict]
+    last_modified: datetime
+
+    @property
+    def status_label(self) -> str:
+        return PublicStatus.LABELS[self.status]
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.publication.article_status == Status.RETRACTED
+
+
+def public_article(slug: str, today: date | None = None) -> PublicArticle | None:
+    """The live (or retracted) article at ``slug``; ``None`` when nothing was ever approved there.
+
+    Two queries: the publication, then the retracted sources it cites (none when it cites none).
+    A retracted article costs one query and carries only its retraction notice.
+    """
+    publication = public_publication(slug)
+    if publication is None:
+        return None
+    today = today or timezone.localdate()
+    if publication.article_status == Status.RETRACTED:
+        return PublicArticle(
+            publication=publication,
+            status=Status.RETRACTED,
+            notices=[retraction_notice(publication)],
+            references=[],
+            last_modified=max(publication.approved_at, publication.article_updated_at),
+        )
+    retracted = retracted_cited_sources(publication)
+    return PublicArticle(
+        publication=publication,
+        status=public_status(publication, today),
+        notices=publication_notices(publication, retracted, today),
+        references=public_references(publication, retracted),
+        last_modified=last_modified(publication, retracted, today),
+    )
+
+
+def feed_publications(limit: int = 50) -> QuerySet[Publication]:
+    """The newest approvals first, for the Atom feed."""
+    return (
+        public_publications()
+        .only(*LIST_FIELDS, "authors", "first_published_at")
+        .order_by("-approved_at", "-pk")[:limit]
+    )
+
+
+class PublicationFilter(django_filters.FilterSet):
+    """The public list's filters and ordering, shared by the API and the HTML list."""
+
+    ORDERINGS = {
+        "-last_reviewed": DEFAULT_ORDERING,
+        "last_reviewed": ("last_reviewed_at", "pk"),
+        "title": ("title", "pk"),
+        "-title": ("-title", "-pk"),
+    }
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=200,
+        help_text="Words to find in the title, summary or body (full-text search on PostgreSQL).",
+    )
+    topic = django_filters.CharFilter(field_name="topic_slug", help_text="Topic (specialty) slug.")
+    audience = django_filters.ChoiceFilter(choices=Audience.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="approved_at",
+        lookup_expr="gte",
+        help_text="Only articles approved (published or re-reviewed) at or after this ISO 8601 time.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(value, value) for value in ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text="Sort order: -last_reviewed (default, newest review first) or title.",
+    )
+
+    class Meta:
+        model = Publication
+        fields = ["q", "topic", "audience", "updated_since", "ordering"]
+
+    def filter_q(self, queryset, name, value):
+        return search_publications(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*self.ORDERINGS[value])
+
+
+# Pending content (SHOW_PENDING_CONTENT) -------------------------------------------------------
+
+
+def pending_articles() -> QuerySet[Article]:
+    """Submitted and under-review articles that have never been published."""
+    live = Publication.objects.current().filter(article=OuterRef("pk"))
+    return Article.objects.filter(status__in=PENDING_STATUSES).exclude(Exists(live)).select_related("topic")
+
+
+def search_pending_articles(articles: QuerySet[Article], q: str) -> QuerySet[Article]:
+    """Pending articles matching every word of ``q`` in title, summary or body."""
+    for word in q.split()[:10]:
+        articles = articles.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return articles
+
+
+def pending_article(slug: str) -> Article | None:
+    """A pending article with its topic, authors and cited sources (three queries)."""
+    citations = Citation.objects.select_related("source").order_by("number")
+    return (
+        pending_articles()
+        .filter(slug=slug)
+        .prefetch_related("authors", Prefetch("citations", queryset=citations))
+        .first()
+    )
+
+
+# The editorial board ---------------------------------------------------------------------------
+
+
+def editorial_board():
+    """Active board members with their specialties, by name (two queries).
+
+    The models belong to ``reviews``, which builds on this app; they are looked up through the
+    app registry so that ``articles`` never imports ``reviews``.
+    """
+    board_member = apps.get_model("reviews", "BoardMember")
+    return list(board_member.objects.filter(active=True).prefetch_related("specialties"))
+
+
+def review_policies():
+    """``(site_wide, by_specialty)``: the default policy (built-in if none saved) and overrides."""
+    review_policy = apps.get_model("reviews", "ReviewPolicy")
+    policies = list(review_policy.objects.select_related("specialty").order_by("specialty__name"))
+    site_wide = next((p for p in policies if p.specialty_id is None), None) or review_policy()
+    return site_wide, [p for p in policies if p.specialty_id is not None]
+
+
+# Sources ---------------------------------------------------------------------------------------
+
+
+def articles_citing(source: Source) -> QuerySet[Article]:
+    """Articles whose current content cites ``source`` (one indexed query on the citation rows)."""
+    return Article.objects.filter(citations__source=source).order_by("title", "pk")
+
+
+def publications_citing(source: Source) -> list[Publication]:
+    """Live publications whose reference list includes ``source`` (one query).
+
+    A live publication cites what the board signed, which differs from the working draft while
+    the article is being revised: the candidates are the live publications of articles that cite
+    the source now or are being revised, and each snapshot's own references decide.
+    """
+    stable = [Status.APPROVED, Status.REVIEW_DUE]
+    cites_now = Exists(Citation.objects.filter(article_id=OuterRef("article_id"), source=source))
+    candidates = (
+        Publication.objects.current()
+        .exclude(article__status=Status.RETRACTED)
+        .filter(Q(cites_now) | ~Q(article__status__in=stable))
+        .only("pk", "slug", "title", "references", "article_id", "approved_at")
+        .order_by("title", "pk")
+    )
+    return [pub for pub in candidates if any(_cites(ref, source) for ref in pub.references)]

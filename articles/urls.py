@@ -1,7 +1,14 @@
-"""Public pages: the article list, article pages, the editorial policy and feeds."""
+"""Public pages: the article list, article pages, the editorial policy and the Atom feed."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from articles import feeds, views
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("articles/", views.article_list, name="article-list"),
+    path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("editorial-policy/", views.editorial_policy, name="editorial-policy"),
+    path("feeds/articles.atom", feeds.latest_articles, name="articles-feed"),
+]

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Responses that do not declare themselves public are "private, no-store" (articles.caching).
+    "articles.caching.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "editorial.context_processors.site",
+                "reviews.context_processors.notifications",
             ],
         },
     },
@@ -138,7 +142,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "editorial:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Caching: local memory by default, Redis when REDIS_URL is set.
@@ -164,6 +168,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "editorial@localhost")
+# Outbox delivery holds the row lock while it sends: never wait on a mail server forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,6 +182,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "editorial.api_errors.exception_handler",
+    # Only the token endpoint sets a throttle scope: it slows down password guessing.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE", "20/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -188,10 +197,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers share these choice sets; give each one enum name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "articles.models.Status",
+        "AssignmentStatusEnum": "reviews.models.AssignmentStatus",
+        # The public API's status (approved / review_due), not the article's workflow status.
+        "PublicStatusEnum": "articles.selectors.PublicStatus.CHOICES",
+    },
 }
+
+# seed_demo creates users with known passwords: only where DEBUG is on unless forced.
+ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 
 # Public site settings.
 SITE_NAME = os.environ.get("SITE_NAME", "Medical Library")
+# Absolute links in emails (no request to build them from): scheme and host, no trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "300"))
 SHOW_PENDING_CONTENT = env_bool("SHOW_PENDING_CONTENT", False)
 MEDICAL_DISCLAIMER = os.environ.get(
@@ -200,12 +221,31 @@ MEDICAL_DISCLAIMER = os.environ.get(
 )
 
 # Celery: without a broker, tasks run eagerly in process so the embedded default needs nothing.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, tasks run eagerly in process; the in-memory transport is never contacted,
+# it only keeps kombu from looking for a default AMQP host.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs, run by `celery -A editorial beat` (each is also a management command for cron).
+CELERY_BEAT_SCHEDULE = {
+    # A sweep not picked up within the minute is dropped: the next one does the same work.
+    "deliver-pending-notifications": {
+        "task": "reviews.tasks.sweep_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "send-review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": crontab(minute=5)},
+    "flag-due-reviews": {"task": "reviews.tasks.flag_due_reviews", "schedule": crontab(hour=2, minute=15)},
+    "reapply-retractions": {
+        "task": "reviews.tasks.reapply_retractions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

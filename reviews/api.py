@@ -72,6 +72,7 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "auth"
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -215,11 +216,16 @@ class EditorialArticleViewSet(
         if request.method == "GET":
             current = selectors.article_rounds(article).first()
             return Response(
-                AssignmentSerializer(current.assignments.all() if current else [], many=True).data
+                AssignmentSerializer(
+                    current.assignments.all() if current else [], many=True, context={"request": request}
+                ).data
             )
         payload = _valid(AssignmentInputSerializer, request)
         assignment = workflow.assign_reviewer(actor=request.user, article=article, **payload)
-        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssignmentSerializer(assignment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         summary="Start the review round",

@@ -318,6 +318,36 @@ SOURCES = (
         "doi": "10.1200/JCO.20.01296",
         "pmid": "32658626",
     },
+    {
+        "key": "mehra2020",
+        "type": "cohort_study",
+        "title": (
+            "Hydroxychloroquine or chloroquine with or without a macrolide for treatment of COVID-19: "
+            "a multinational registry analysis"
+        ),
+        "authors": _people(
+            ("Mehra", "Mandeep R"), ("Desai", "Sapan S"), ("Ruschitzka", "Frank"), ("Patel", "Amit N")
+        ),
+        "container_title": "The Lancet",
+        "container_title_short": "Lancet",
+        "year": 2020,
+        "doi": "10.1016/S0140-6736(20)31180-6",
+        "pmid": "32450107",
+    },
+    {
+        "key": "recovery2020",
+        "type": "randomized_trial",
+        "title": "Effect of hydroxychloroquine in hospitalized patients with Covid-19",
+        "authors": [{"literal": "RECOVERY Collaborative Group"}],
+        "container_title": "New England Journal of Medicine",
+        "container_title_short": "N Engl J Med",
+        "year": 2020,
+        "volume": "383",
+        "issue": "21",
+        "pages": "2030-2040",
+        "doi": "10.1056/NEJMoa2022926",
+        "pmid": "33031652",
+    },
 )
 
 
@@ -327,7 +357,8 @@ class DemoArticle:
 
     The story runs in this order, stopping at ``target``: draft → submit → ``reviewers`` assigned →
     start review → ``approvals`` sign off (in order) → ``changes_requested`` sign-off → then
-    ``flag_reason`` (review due) or ``retraction_notice`` (retracted).
+    ``flag_reason`` (review due), ``source_retraction`` (a cited source retracted: review due) or
+    ``retraction_notice`` (retracted).
     """
 
     slug: str
@@ -344,6 +375,8 @@ class DemoArticle:
     flag_reason: str = ""
     retraction_notice: str = ""
     attached: tuple[str, ...] = field(default=())
+    # (source key, retraction date, notice DOI, reason): a cited source the editors then retract.
+    source_retraction: tuple[str, str, str, str] | None = None
 
 
 SHOWCASE_SLUG = "back-spasms-during-chemotherapy-for-ovarian-cancer"
@@ -620,6 +653,35 @@ Offer naproxen 500 mg twice daily for five days to every patient who receives pe
             "naproxen for every patient receiving pegfilgrastim without the cautions needed for "
             "patients with a low platelet count, impaired kidney function or a history of "
             "gastrointestinal bleeding. A corrected article is in preparation."
+        ),
+    ),
+    DemoArticle(
+        slug="hydroxychloroquine-for-covid-19",
+        title="Hydroxychloroquine for COVID-19: what the evidence says",
+        author="alice",
+        topic="pharmacology",
+        audience="professional",
+        target="review_due",
+        summary=(
+            "Hydroxychloroquine does not reduce deaths in people admitted to hospital with COVID-19 and "
+            "should not be used to treat it."
+        ),
+        body="""\
+Hydroxychloroquine was widely tried early in the COVID-19 pandemic. A large randomised trial in
+patients admitted to hospital found no reduction in 28-day mortality and a longer stay in
+hospital [@recovery2020]. A registry analysis had also reported harm [@mehra2020].
+
+## Recommendation
+
+Do not use hydroxychloroquine to treat COVID-19 outside a clinical trial [@recovery2020].
+""",
+        reviewers=("dr_chen", "dr_baker"),
+        approvals=("dr_chen", "dr_baker"),
+        source_retraction=(
+            "mehra2020",
+            "2020-06-05",
+            "10.1016/S0140-6736(20)31324-6",
+            "The authors could not verify the data provided by the registry company.",
         ),
     ),
 )

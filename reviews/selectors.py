@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from articles.models import Article
-from reviews.models import ReviewAssignment, ReviewRound, SignOff, TransitionLog
+from articles.citations.identifiers import InvalidIdentifier, normalize_doi
+from articles.models import Article, Publication, Source, Status
+from reviews.models import (
+    OPEN_ROUND_STATUSES,
+    AssignmentStatus,
+    BoardMember,
+    Decision,
+    Notification,
+    ReviewAssignment,
+    ReviewRound,
+    RoundStatus,
+    SignOff,
+    TransitionLog,
+)
 from reviews.workflow import is_editor
 
 
@@ -46,7 +58,7 @@ def assignments_for_reviewer(user) -> QuerySet[ReviewAssignment]:
     """A reviewer's open assignments, overdue (earliest due) first."""
     return (
         ReviewAssignment.objects.filter(
-            reviewer__user=user, status="assigned", round__status__in=["pending", "in_progress"]
+            reviewer__user=user, status=AssignmentStatus.ASSIGNED, round__status__in=OPEN_ROUND_STATUSES
         )
         .select_related("round__article__topic")
         .order_by("due_date", "pk")
@@ -88,3 +100,155 @@ def article_audit_trail(article: Article) -> list[dict]:
         for s in article_signoffs(article)
     ]
     return sorted(entries, key=lambda entry: entry["at"])
+
+
+# The editorial web app ---------------------------------------------------------------------------
+
+
+def reviewer_suggestions(article: Article, review_round: ReviewRound | None = None) -> QuerySet:
+    """Board members who may review ``article``, best match first.
+
+    Leaves out inactive members, the article's authors, anyone who declared a conflict of
+    interest on it (in any round) and anyone already assigned in ``review_round``. Each member
+    carries ``specialty_match`` (a specialty equals the article's topic) and
+    ``open_assignments`` (their current load); ties go to the less busy member.
+    """
+    conflicted = ReviewAssignment.objects.filter(round__article=article, conflict_of_interest=True)
+    members = (
+        BoardMember.objects.filter(active=True)
+        .exclude(user__in=article.authors.all())
+        .exclude(pk__in=conflicted.values("reviewer_id"))
+    )
+    if review_round is not None:
+        members = members.exclude(pk__in=review_round.assignments.values("reviewer_id"))
+    matches = BoardMember.specialties.through.objects.filter(
+        boardmember_id=OuterRef("pk"), specialty_id=article.topic_id
+    )
+    return (
+        members.annotate(
+            specialty_match=Exists(matches),
+            open_assignments=Count(
+                "assignments",
+                filter=Q(
+                    assignments__status=AssignmentStatus.ASSIGNED,
+                    assignments__round__status__in=OPEN_ROUND_STATUSES,
+                ),
+            ),
+        )
+        .select_related("user")
+        .prefetch_related("specialties")
+        .order_by("-specialty_match", "open_assignments", "display_name", "pk")
+    )
+
+
+def articles_authored_by(user) -> QuerySet[Article]:
+    """The user's own articles, most recently changed first."""
+    return Article.objects.filter(authors=user).select_related("topic").order_by("-updated_at")
+
+
+def editor_queue() -> QuerySet[Article]:
+    """Articles waiting for an editor (submitted or due for re-review), longest waiting first."""
+    return (
+        Article.objects.filter(status__in=[Status.SUBMITTED, Status.REVIEW_DUE])
+        .select_related("topic")
+        .prefetch_related("authors")
+        .order_by("updated_at", "pk")
+    )
+
+
+def articles_in_review() -> QuerySet[Article]:
+    """Articles whose review round is running, oldest first."""
+    return (
+        Article.objects.filter(status=Status.UNDER_REVIEW)
+        .select_related("topic")
+        .prefetch_related("authors")
+        .order_by("updated_at", "pk")
+    )
+
+
+def approved_baseline(article: Article, user):
+    """The revision to diff a review against: the newest one this reviewer or the board approved.
+
+    That is the later of the revision covered by the reviewer's latest approving sign-off and the
+    revision behind the article's current Publication. ``None`` when neither exists.
+    """
+    candidates = list(
+        SignOff.objects.filter(
+            assignment__round__article=article, assignment__reviewer__user=user, decision=Decision.APPROVE
+        )
+        .order_by("-article_history_id")
+        .values_list("article_history_id", flat=True)[:1]
+    )
+    candidates += list(
+        Publication.objects.current().filter(article=article).values_list("article_history_id", flat=True)[:1]
+    )
+    if not candidates:
+        return None
+    return article.history.filter(history_id=max(candidates)).first()
+
+
+def last_reviewed_revision(article: Article, user):
+    """The revision covered by this reviewer's latest sign-off of any decision, or ``None``."""
+    signoff = (
+        SignOff.objects.filter(assignment__round__article=article, assignment__reviewer__user=user)
+        .select_related("article_history")
+        .order_by("-article_history_id")
+        .first()
+    )
+    return signoff.article_history if signoff else None
+
+
+def review_feedback(article: Article) -> QuerySet[SignOff]:
+    """The sign-offs of the latest round when that round ended in a change request.
+
+    What the authors answer while they work on the draft; empty otherwise.
+    """
+    latest = article.review_rounds.exclude(status__in=OPEN_ROUND_STATUSES).order_by("-number").first()
+    if latest is None or latest.status != RoundStatus.CHANGES_REQUESTED:
+        return SignOff.objects.none()
+    return (
+        SignOff.objects.filter(assignment__round=latest)
+        .select_related("assignment__reviewer", "assignment__round")
+        .order_by("signed_at")
+    )
+
+
+def notifications_for(user):
+    """The user's in-app notifications, newest first."""
+    return (
+        Notification.objects.filter(recipient=user).select_related("article").order_by("-created_at", "-pk")
+    )
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def search_sources(query: str, *, limit: int = 20) -> QuerySet[Source]:
+    """Library sources matching ``query`` by key, title, author, journal, DOI or PMID.
+
+    A query that is a DOI in any accepted form (``https://doi.org/...``, ``doi:...``) is matched
+    on the normalised DOI; exact key matches come first.
+    """
+    query = " ".join(query.split())
+    sources = Source.objects.all()
+    if not query:
+        return sources.order_by("-created_at", "key")[:limit]
+    match = (
+        Q(key__icontains=query)
+        | Q(title__icontains=query)
+        | Q(authors__icontains=query)
+        | Q(container_title__icontains=query)
+        | Q(doi__icontains=query.lower())
+        | Q(pmid=query)
+    )
+    try:
+        doi = normalize_doi(query)
+    except InvalidIdentifier:
+        doi = ""
+    if doi:
+        match |= Q(doi=doi)
+    exact_first = Case(When(key__iexact=query, then=Value(0)), default=Value(1))
+    return sources.filter(match).order_by(exact_first, "key")[:limit]

@@ -215,6 +215,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, assignment):
+        data = super().to_representation(assignment)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # A conflict statement can be personal (a family member, a grant): only the reviewer and
+        # the editors who must act on it read it; others see that a conflict was declared.
+        if user is None or not (workflow.is_editor(user) or assignment.reviewer.user_id == user.pk):
+            data["conflict_statement"] = ""
+        return data
+
 
 class SignOffInputSerializer(StrictInputSerializer):
     decision = serializers.ChoiceField(choices=Decision.choices)

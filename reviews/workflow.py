@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from articles import publishing
-from articles.models import Article, Status
+from articles.models import Article, NoticeKind, Source, SourceNotice, Status, normalize_notice
 from articles.services import StaleContent, check_citations, compute_content_hash
 from reviews import notifications
 from reviews.models import (
@@ -38,6 +38,8 @@ from reviews.models import (
     BoardMember,
     Decision,
     NotificationKind,
+    ReminderSent,
+    ReminderStage,
     ReviewAssignment,
     ReviewPolicy,
     ReviewRound,
@@ -64,7 +66,13 @@ def is_editor(user) -> bool:
 
 
 def is_author(user, article: Article) -> bool:
-    return bool(user and user.is_authenticated and article.authors.filter(pk=user.pk).exists())
+    if not (user and user.is_authenticated):
+        return False
+    # Lists prefetch the authors; answering from them keeps a page of articles to a fixed query count.
+    prefetched = getattr(article, "_prefetched_objects_cache", {}).get("authors")
+    if prefetched is not None:
+        return any(author.pk == user.pk for author in prefetched)
+    return article.authors.filter(pk=user.pk).exists()
 
 
 def board_member_for(user) -> BoardMember | None:
@@ -78,9 +86,11 @@ def board_member_for(user) -> BoardMember | None:
 
 def policy_for(article: Article) -> ReviewPolicy:
     """The topic's own policy, else the site-wide default, else the built-in defaults."""
-    policies = {
-        p.specialty_id: p for p in ReviewPolicy.objects.filter(specialty_id__in=[article.topic_id, None])
-    }
+    # Not ``specialty_id__in=[topic, None]``: SQL's IN never matches NULL, so the default was lost.
+    scopes = ReviewPolicy.objects.filter(specialty_id=article.topic_id) | ReviewPolicy.objects.filter(
+        specialty__isnull=True
+    )
+    policies = {p.specialty_id: p for p in scopes}
     return policies.get(article.topic_id) or policies.get(None) or ReviewPolicy()
 
 
@@ -362,8 +372,51 @@ def declare_conflict(
     return assignment
 
 
+@transaction.atomic
+def remind_reviewer(*, assignment: ReviewAssignment, stage: str) -> bool:
+    """Remind the reviewer that their review is due soon or overdue; overdue tells the editors too.
+
+    Sent once per assignment and stage, and only while the reviewer can still sign off; returns
+    whether this call sent it.
+    """
+    lock(assignment.round.article)
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("round__article", "reviewer__user")
+        .get(pk=assignment.pk)
+    )
+    if assignment.status != AssignmentStatus.ASSIGNED or assignment.round.status != RoundStatus.IN_PROGRESS:
+        return False
+    _reminder, created = ReminderSent.objects.get_or_create(assignment=assignment, stage=stage)
+    if not created:
+        return False
+    reviewer = assignment.reviewer
+    recipients = [reviewer.user]
+    kind = NotificationKind.DUE_SOON
+    if stage == ReminderStage.OVERDUE:
+        recipients += list(_editor_users())
+        kind = NotificationKind.OVERDUE
+    notifications.notify(
+        recipients,
+        kind,
+        assignment.round.article,
+        {
+            "assignment": assignment.pk,
+            "due_date": assignment.due_date.isoformat(),
+            "reviewer": reviewer.display_name,
+            "reviewer_user": reviewer.user_id,
+        },
+    )
+    return True
+
+
 def can_start_review(user, article: Article) -> bool:
-    return is_editor(user) and can_proceed(article.start_review)
+    if not (is_editor(user) and can_proceed(article.start_review)):
+        return False
+    # Same precondition as start_review: enough eligible reviewers assigned in the open round.
+    review_round = open_round(article)
+    needed = policy_for(article).approvals_required
+    return review_round is not None and eligible_assignments(review_round, article).count() >= needed
 
 
 @transaction.atomic
@@ -592,13 +645,7 @@ def flag_for_rereview(*, actor, article: Article, reason: str) -> Article:
     _require_state(article, "flag_for_rereview", actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the article needs another review.")})
-    previous = latest_round(article)
-    from_status = article.status
-    article.flag_for_rereview(reason=reason)
-    _save_transition(
-        article, action="flag_for_rereview", from_status=from_status, actor=actor, comment=reason
-    )
-    _open_new_round(article, carry_over_from=previous, actor=actor)
+    _reopen_for_review(article, actor=actor, reason=reason)
     notifications.notify(
         list(_editor_users()) + list(article.authors.all()),
         NotificationKind.REVIEW_DUE,
@@ -606,6 +653,17 @@ def flag_for_rereview(*, actor, article: Article, reason: str) -> Article:
         {"reason": reason},
     )
     return article
+
+
+def _reopen_for_review(article: Article, *, actor, reason: str) -> None:
+    """Move a locked, approved article to Review Due and open its next round."""
+    previous = latest_round(article)
+    from_status = article.status
+    article.flag_for_rereview(reason=reason)
+    _save_transition(
+        article, action="flag_for_rereview", from_status=from_status, actor=actor, comment=reason
+    )
+    _open_new_round(article, carry_over_from=previous, actor=actor)
 
 
 def can_retract(user, article: Article) -> bool:
@@ -645,3 +703,85 @@ ACTION_CHECKS = {
 def available_actions(user, article: Article) -> list[str]:
     """The actions ``user`` may take on ``article`` now, in workflow order."""
     return [name for name, check in ACTION_CHECKS.items() if check(user, article)]
+
+
+# Sources -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retract_source(
+    *, actor, source: Source, retracted_on: date, notice: str, reason: str, record_id: str = ""
+) -> list[Article]:
+    """Mark a library source retracted and send every approved article citing it back to the board.
+
+    ``actor`` None: the system did it (a Retraction Watch import). Each approved citing article is
+    flagged for re-review with the source named in its transition log; the authors and editors of
+    every article citing it are notified. Articles in progress stay where they are: submit and
+    approve already refuse a retracted citation. Calling it again for a retracted source updates
+    the details if they changed and flags any approved citing article that escaped (the periodic
+    ``articles.retractions.reapply_retractions`` relies on this). Returns the flagged articles.
+    """
+    _require(actor is None or is_editor(actor), _("Only an editor may mark a source retracted."))
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    # Values already stored are taken as they are, so that re-applying a retraction entered
+    # by hand (reapply_retractions) never fails on details nobody is changing.
+    if retracted_on is None:
+        raise ValidationError({"retracted_on": _("Give the date of the retraction.")})
+    if retracted_on != source.retracted_on and retracted_on > timezone.localdate():
+        raise ValidationError({"retracted_on": _("The retraction date cannot be in the future.")})
+    if notice != source.retraction_notice:
+        try:
+            notice = normalize_notice(notice)
+        except ValidationError as exc:
+            raise ValidationError({"notice": exc.error_list}) from None
+    reason = reason.strip()
+    first = not source.is_retracted
+    details = (retracted_on, notice, reason)
+    if (source.retracted_on, source.retraction_notice, source.retraction_reason) != details:
+        source.retracted_on, source.retraction_notice, source.retraction_reason = details
+        prefix = "retracted: " if first else "retraction updated: "
+        source._change_reason = (prefix + (reason or notice))[:100]
+        source._history_user = actor
+        source.save()
+    SourceNotice.objects.record(
+        source=source,
+        kind=NoticeKind.RETRACTION,
+        notice=notice,
+        date=retracted_on,
+        reason=reason,
+        record_id=record_id,
+    )
+    comment = _("Cited source retracted: [@%(key)s] %(title)s (retracted %(date)s%(notice)s)%(reason)s") % {
+        "key": source.key,
+        "title": source.title,
+        "date": retracted_on.isoformat(),
+        "notice": f"; notice {notice}" if notice else "",
+        "reason": f": {reason}" if reason else ".",
+    }
+    payload = {
+        "source": source.pk,
+        "key": source.key,
+        "title": source.title,
+        "retracted_on": retracted_on.isoformat(),
+        "notice": notice,
+        "reason": reason,
+    }
+    editors = list(_editor_users())
+    flagged = []
+    # Citation rows are kept on every save, so "who cites this" is one indexed query.
+    citing = Article.objects.filter(citations__source=source).exclude(status=Status.RETRACTED)
+    for article in citing.order_by("pk"):
+        article = lock(article)
+        needs_rereview = article.status == Status.APPROVED
+        if needs_rereview:
+            # One notification says both things (retracted source, review due), not two.
+            _reopen_for_review(article, actor=actor, reason=comment)
+            flagged.append(article)
+        if first or needs_rereview:
+            notifications.notify(
+                editors + list(article.authors.all()),
+                NotificationKind.SOURCE_RETRACTED,
+                article,
+                {**payload, "flagged_for_rereview": needs_rereview},
+            )
+    return flagged

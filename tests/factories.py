@@ -85,7 +85,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     pages = "421-428"
 
 
-def ArticleFactory(*, author, topic, title="Back spasms during chemotherapy", body=None, **fields):  # noqa: N802
+def ArticleFactory(*, author, topic, title="Back spasms during chemotherapy", body=None, **fields):
     """A draft created the way an author creates one (through the service)."""
     return services.article_create_draft(
         actor=author,

@@ -220,7 +220,7 @@ def test_editing_a_source_normalises_identifiers_keeps_a_cited_key_and_records_w
     source.refresh_from_db()
     assert (source.key, source.doi, source.pmid) == ("will2018", "10.1000/xyz.123", "30252425")
     latest = source.history.latest()
-    assert latest.history_change_reason == "changed in the admin: doi"
+    assert latest.history_change_reason == "edited: doi"
     assert latest.history_user.username == "admin"
 
 
@@ -474,3 +474,19 @@ def test_workflow_actions_are_offered_to_editors_only(demo, client):
 
     assert page.status_code == 200  # the Authors group may view articles
     assert 'value="retract"' not in page.content.decode()
+
+
+def test_a_duplicate_doi_in_the_source_form_names_the_existing_source(admin_client):
+    from articles.models import Source
+    from tests import factories
+
+    existing = factories.SourceFactory(key="dup-check-original", doi="10.1000/back.pain")
+    response = admin_client.post(
+        "/admin/articles/source/add/",
+        {"key": "will-again", "type": "review", "title": "Same paper", "authors": "[]",
+         "doi": "https://doi.org/10.1000/BACK.PAIN"},
+    )
+    assert response.status_code == 200
+    assert "already belongs to source" in response.content.decode()
+    assert f"[@{existing.key}]" in response.content.decode()
+    assert not Source.objects.filter(key="will-again").exists()

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import resolve
 
 from articles.models import Article, Publication, Status
@@ -225,11 +225,28 @@ def test_password_option_resets_every_demo_users_password(demo, client):
     assert not client.login(username="alice", password=demo_content.DEFAULT_PASSWORD)
 
 
+def test_a_retracted_source_sends_the_article_citing_it_back_to_review(demo):
+    from articles.models import Article, Source
+    from reviews.models import TransitionLog
+
+    source = Source.objects.get(key="mehra2020")
+    assert source.is_retracted and source.retraction_notice.endswith("10.1016/s0140-6736(20)31324-6")
+    article = Article.objects.get(slug="hydroxychloroquine-for-covid-19")
+    assert article.status == "review_due"
+    assert "Cited source retracted: [@mehra2020]" in article.review_due_reason
+    entry = TransitionLog.objects.get(article=article, action="flag_for_rereview")
+    assert "mehra2020" in entry.comment
+    # The approved version stays readable, with the retracted reference flagged on its page.
+    page = Client().get(f"/articles/{article.slug}/")
+    assert page.status_code == 200
+    assert b"retracted" in page.content.lower()
+
+
 def test_output_is_one_line_per_step(demo):
     lines = demo.splitlines()
 
     assert "Users: 7 created, 0 already there" in lines
-    assert "Sources: 10 added to the library, 0 already there" in lines
+    assert f"Sources: {len(demo_content.SOURCES)} added to the library, 0 already there" in lines
     assert f"Article {demo_content.SHOWCASE_SLUG}: created, now Approved" in lines
     assert lines[-1] == f"Password of the new demo users: {demo_content.DEFAULT_PASSWORD}"
     assert len(lines) < 25

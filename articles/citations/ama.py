@@ -257,7 +257,9 @@ def _report(item: dict) -> list[_Part]:
 
 def _formatter(item: dict) -> Callable[[dict], list[_Part]]:
     csl_type = item.get("type") or csl_type_for(source_type_of(item))
-    if csl_type in _JOURNAL_TYPES:
+    # A guideline or report published in a journal (ASCO, NICE in BMJ...) is cited as the article.
+    in_journal = csl_type == "report" and item.get("container-title") and item.get("volume")
+    if csl_type in _JOURNAL_TYPES or in_journal:
         return _journal_article
     if csl_type in _BOOK_TYPES:
         return _book

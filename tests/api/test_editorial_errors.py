@@ -587,3 +587,37 @@ def test_the_handler_answers_model_wide_errors_under_drfs_key():
 def test_the_handler_leaves_a_real_bug_and_a_lost_connection_to_django():
     assert exception_handler(ZeroDivisionError(), {}) is None
     assert exception_handler(OperationalError("server closed the connection unexpectedly"), {}) is None
+
+
+def test_token_endpoint_slows_down_password_guessing(db, settings):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    codes = [
+        client.post("/api/v1/auth/token/", {"username": "eve", "password": f"guess{n}"}).status_code
+        for n in range(21)
+    ]
+    assert codes[:20] == [400] * 20
+    assert codes[20] == 429
+
+
+def test_conflict_statements_are_read_only_by_the_reviewer_and_editors(under_review, reviewers, author, editor):
+    from rest_framework.test import APIClient
+
+    from reviews import workflow
+
+    assignment = workflow.signable_assignment(reviewers[0].user, under_review)
+    workflow.declare_conflict(
+        actor=reviewers[0].user, assignment=assignment, has_conflict=True, statement="My sister works at the maker."
+    )
+    statements = {}
+    for user in (author, reviewers[1].user, reviewers[0].user, editor):
+        client = APIClient()
+        client.force_authenticate(user)
+        rows = client.get(f"/api/v1/editorial/articles/{under_review.pk}/assignments/").json()
+        statements[user.username] = next(r for r in rows if r["reviewer"] == reviewers[0].user.username)
+    assert statements[author.username]["conflict_statement"] == ""
+    assert statements[author.username]["conflict_of_interest"] is True
+    assert statements[reviewers[1].user.username]["conflict_statement"] == ""
+    assert statements[reviewers[0].user.username]["conflict_statement"] == "My sister works at the maker."
+    assert statements[editor.username]["conflict_statement"] == "My sister works at the maker."

@@ -448,3 +448,22 @@ def test_matches_citeproc_py_with_the_bundled_ama_style():
         bibliography.register(citeproc.Citation([citeproc.CitationItem(item["id"])]))
     rendered = [re.sub(r"^\d+\.\s*", "", str(entry)) for entry in bibliography.bibliography()]
     assert rendered == [format_reference(item) for item in items]
+
+
+def test_guideline_published_in_a_journal_is_cited_as_the_journal_article():
+    item = {
+        "type": "report",
+        "custom": {"source_type": "guideline"},
+        "title": "Management of chemotherapy-induced nausea: ASCO guideline update",
+        "author": [{"family": "Hesketh", "given": "Paul J"}, {"family": "Kris", "given": "Mark G"}],
+        "container-title": "Journal of Clinical Oncology",
+        "container-title-short": "J Clin Oncol",
+        "issued": {"date-parts": [[2020]]},
+        "volume": "38",
+        "issue": "24",
+        "page": "2782-2797",
+    }
+    assert format_reference(item) == (
+        "Hesketh PJ, Kris MG. Management of chemotherapy-induced nausea: ASCO guideline update. "
+        "J Clin Oncol. 2020;38(24):2782-2797."
+    )

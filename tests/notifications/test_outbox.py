@@ -283,8 +283,16 @@ PAYLOADS = {
         ["2029-03-04"],
     ),
     NotificationKind.SOURCE_RETRACTED: (
-        {"source": "Will JS. Mechanical low back pain.", "reason": "Data fabrication"},
-        ["Mechanical low back pain", "Data fabrication"],
+        {
+            "source": 3,
+            "key": "will2018",
+            "title": "Mechanical low back pain",
+            "retracted_on": "2020-06-05",
+            "notice": "https://doi.org/10.1016/s0140-6736(20)31324-6",
+            "reason": "Data fabrication",
+            "flagged_for_rereview": True,
+        },
+        ["[@will2018] Mechanical low back pain (retracted 2020-06-05)", "Data fabrication", "due for review"],
     ),
     NotificationKind.SUBMITTED: (
         {"comment": "Ready for the board."},

@@ -27,6 +27,13 @@ def test_logging_in_lands_on_the_dashboard(client, author):
     assert b"My articles" in response.content
 
 
+def test_someone_already_signed_in_skips_the_login_form(author_client):
+    response = author_client.get(reverse("login"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("editorial:dashboard")
+
+
 def test_a_wrong_password_is_refused_on_the_form(client, author):
     response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
 

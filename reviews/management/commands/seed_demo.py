@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -248,6 +249,16 @@ class Command(BaseCommand):
             article = self.sign(article, members[username], Decision.REQUEST_CHANGES, comments)
         if story.flag_reason:
             article = workflow.flag_for_rereview(actor=editor, article=article, reason=story.flag_reason)
+        if story.source_retraction:
+            key, retracted_on, notice, reason = story.source_retraction
+            workflow.retract_source(
+                actor=editor,
+                source=Source.objects.get(key=key),
+                retracted_on=date.fromisoformat(retracted_on),
+                notice=notice,
+                reason=reason,
+            )
+            article.refresh_from_db()
         if story.retraction_notice:
             article = workflow.retract(actor=editor, article=article, notice=story.retraction_notice)
         return article

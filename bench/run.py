@@ -1,0 +1,302 @@
+"""Benchmark the public API and pages under gunicorn; ``make bench`` runs it.
+
+    python -m bench.run [--articles 1000] [--duration 10] [--connections 16] [--cache locmem|redis]
+
+1. Makes (or reuses) a separate bench database: a SQLite file in ``--workdir`` by default, or
+   ``DATABASE_URL`` (its database name must contain "bench": the run migrates and writes to it).
+2. Seeds N published articles (``bench/seed.py``) and collects the static files.
+3. Counts the SQL queries of one request per scenario, cold and cached, in process.
+4. Serves ``bench.settings`` (production settings: DEBUG off, a SECRET_KEY, manifest static files)
+   with gunicorn, 2 sync workers, on 127.0.0.1, twice: without a response cache ("cold": every
+   request reads the database and renders) and with one ("cached", after a warm-up pass).
+5. Loads each scenario with wrk (``apt-get install wrk``) or, without it, the threaded Python
+   load generator of ``bench/load.py``, for ``--duration`` seconds with ``--connections``
+   connections, and prints requests/s, p50 and p99 latency, errors and queries per request,
+   next to a bare Django view returning the same bytes (the framework's ceiling here).
+
+Every step is bounded in time and all traffic goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# Each wrk thread walks the paths in order from its own offset, so a warm-up pass covers them all.
+LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("offset", threads)
+end
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local n = nil
+request = function()
+  n = (n or offset * math.floor(#paths / 2)) + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+"""
+
+
+@dataclass
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=int(os.environ.get("BENCH_ARTICLES", 1000)))
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured scenario")
+    parser.add_argument("--warmup", type=int, default=8, help="seconds of warm-up per scenario (cached)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--cache", choices=["locmem", "redis"], default="locmem")
+    parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "editorial-bench"))
+    parser.add_argument("--python-load", action="store_true", help="use bench/load.py even if wrk exists")
+    return parser.parse_args()
+
+
+def bench_environment(args: argparse.Namespace, workdir: Path) -> dict:
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    name = urlsplit(database_url).path.rsplit("/", 1)[-1]
+    if "bench" not in name:
+        sys.exit(f"Refusing to seed {database_url!r}: the bench database's name must contain 'bench'.")
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DB_CONN_MAX_AGE="600",
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        BENCH_BARE_DIR=str(workdir / "bare"),
+        BENCH_STATIC_ROOT=str(workdir / "static"),
+        BENCH_CACHE="locmem",
+        PYTHONPATH=str(ROOT),
+    )
+    if args.cache == "redis":
+        env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+    return env
+
+
+def prepare(args: argparse.Namespace, env: dict, workdir: Path) -> tuple[list[str], dict]:
+    """Migrate, seed, collect static files, store the bare bodies and count queries (in process)."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.seed import seed
+
+    print(f"database: {connection.vendor} ({env['DATABASE_URL'].split('@')[-1]})", flush=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    started = time.monotonic()
+    slugs = seed(args.articles)
+    print(f"seeded {len(slugs)} published articles in {time.monotonic() - started:.1f}s", flush=True)
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    pages = max(1, min(50, len(slugs) // 20))
+    scenarios = {
+        "api detail": [f"/api/v1/articles/{slug}/" for slug in slugs],
+        "api list of 20": [f"/api/v1/articles/?page={p}" for p in range(1, pages + 1)],
+        "html detail": [f"/articles/{slug}/" for slug in slugs],
+    }
+    bare_dir = workdir / "bare"
+    bare_dir.mkdir(parents=True, exist_ok=True)
+    queries = {}
+    for name, paths in scenarios.items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(paths[0])
+        assert response.status_code == 200, (paths[0], response.status_code)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(paths[0])
+        queries[name] = (len(cold), len(cached))
+        extension = "html" if name.startswith("html") else "json"
+        (bare_dir / f"{name.replace(' ', '-')}.{extension}").write_bytes(response.content)
+    return scenarios, queries
+
+
+def start_server(args: argparse.Namespace, env: dict, cache_mode: str) -> subprocess.Popen:
+    server_env = {**env, "BENCH_CACHE": cache_mode}
+    command = [
+        str(BIN / "gunicorn"),
+        "editorial.wsgi:application",
+        f"--workers={args.workers}",
+        "--worker-class=sync",
+        f"--bind=127.0.0.1:{args.port}",
+        "--log-level=warning",
+        "--backlog=2048",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=server_env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{args.port}/api/v1/articles/?page_size=1", timeout=2
+            ):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("gunicorn exited; see its output above")
+            time.sleep(0.2)
+    stop_server(server)
+    sys.exit("gunicorn did not answer within 30 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
+
+
+def run_load(args: argparse.Namespace, paths: list[str], seconds: int, workdir: Path) -> Result:
+    path_file = workdir / "paths.txt"
+    path_file.write_text("\n".join(paths) + "\n")
+    if shutil.which("wrk") and not args.python_load:
+        return run_wrk(args, path_file, seconds, workdir)
+    from bench.load import run as python_load
+
+    stats = python_load(
+        "127.0.0.1", args.port, paths, connections=args.connections, seconds=seconds, timeout=10
+    )
+    return Result(stats.requests_per_second, stats.p50_ms, stats.p99_ms, stats.errors, stats.requests)
+
+
+def run_wrk(args: argparse.Namespace, path_file: Path, seconds: int, workdir: Path) -> Result:
+    script = workdir / "paths.lua"
+    script.write_text(LUA)
+    command = [
+        "wrk",
+        f"--threads={args.threads}",
+        f"--connections={args.connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        "--latency",
+        f"--script={script}",
+        f"http://127.0.0.1:{args.port}",
+    ]
+    output = subprocess.run(
+        command,
+        env={**os.environ, "BENCH_PATHS": str(path_file)},
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
+    return parse_wrk(output)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def parse_wrk(output: str) -> Result:
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", output, re.M))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = (sum(int(n) for n in socket.groups()) if socket else 0) + (
+        int(non_2xx.group(1)) if non_2xx else 0
+    )
+    return Result(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=_ms(percentiles["50"]),
+        p99_ms=_ms(percentiles["99"]),
+        errors=errors,
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = bench_environment(args, workdir)
+    scenarios, queries = prepare(args, env, workdir)
+    load_tool = "wrk" if shutil.which("wrk") and not args.python_load else "bench/load.py"
+    print(
+        f"load: {load_tool}, {args.connections} connections, {args.duration}s per scenario; "
+        f"gunicorn {args.workers} sync workers; {os.cpu_count()} CPUs shared by server and load; "
+        f"load average before: {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+    rows: list[tuple[str, str, Result, str]] = []
+    server = start_server(args, env, "none")
+    try:
+        for name, paths in scenarios.items():
+            rows.append((name, "cold", run_load(args, paths, args.duration, workdir), str(queries[name][0])))
+    finally:
+        stop_server(server)
+
+    server = start_server(args, env, args.cache)
+    try:
+        for name, paths in scenarios.items():
+            run_load(args, paths, args.warmup, workdir)
+            rows.append(
+                (
+                    name,
+                    f"cached ({args.cache})",
+                    run_load(args, paths, args.duration, workdir),
+                    str(queries[name][1]),
+                )
+            )
+            bare = f"/__bench__/bare/{name.replace(' ', '-')}"
+            rows.append((name, "bare view", run_load(args, [bare], args.duration, workdir), "0"))
+    finally:
+        stop_server(server)
+
+    print()
+    print(
+        f"{'scenario':<16} {'mode':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'queries':>8}"
+    )
+    for name, mode, result, query_count in rows:
+        print(
+            f"{name:<16} {mode:<16} {result.requests_per_second:>9.0f} {result.p50_ms:>8.2f} "
+            f"{result.p99_ms:>8.2f} {result.errors:>7} {query_count:>8}"
+        )
+    by_key = {(name, mode.split()[0]): result for name, mode, result, _ in rows}
+    print(f"load average after: {os.getloadavg()[0]:.1f} (other processes on this machine skew the figures)")
+    for name, goal in (("api detail", 1000), ("api list of 20", 600)):
+        cold, cached, bare = (by_key[(name, mode)].requests_per_second for mode in ("cold", "cached", "bare"))
+        print(
+            f"{name}: cold {cold:.0f} req/s, cached {cached:.0f} req/s (goal {goal}); "
+            f"cached is {cached / bare:.0%} of the bare view (goal 50%)"
+        )
+
+
+if __name__ == "__main__":
+    main()

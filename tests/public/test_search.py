@@ -1,0 +1,93 @@
+"""Search: PostgreSQL full-text search on an indexed vector; LIKE on other databases."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import selectors
+from articles.models import Article, Publication, Status
+
+LIST = "/api/v1/articles/"
+
+
+def found(client, q: str) -> list[str]:
+    return [r["title"] for r in client.get(LIST, {"q": q, "ordering": "title"}).json()["results"]]
+
+
+@pytest.mark.postgres
+def test_postgres_search_is_stemmed_and_understands_web_search_syntax(client, publish):
+    publish("Back spasms during chemotherapy", summary="Cramping muscles.")
+    publish("Sleeping through treatment", summary="Rest and fatigue.", body="Naps help some patients.")
+    publish("Nausea", summary="Feeling sick.", body="Ginger may reduce nausea and vomiting.")
+
+    assert found(client, "spasm") == ["Back spasms during chemotherapy"]  # stemmed
+    assert found(client, "nap") == ["Sleeping through treatment"]  # in the body
+    assert found(client, "spasm or nausea") == ["Back spasms during chemotherapy", "Nausea"]
+    assert found(client, "treatment -naps") == []
+    assert found(client, '"reduce nausea"') == ["Nausea"]
+    assert found(client, "the") == []  # a stop word alone matches nothing
+
+
+def bulk_publications(count: int, topic) -> None:
+    """``count`` live publications inserted directly (the workflow would take minutes)."""
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(title=f"Article {n}", slug=f"bulk-{n}", topic=topic, status=Status.APPROVED, content_hash="x")
+        for n in range(count)
+    )
+    Publication.objects.bulk_create(
+        Publication(
+            article=article,
+            version=1,
+            slug=article.slug,
+            title=f"Living with condition {n}",
+            summary="Practical advice for everyday life.",
+            body=f"Paragraph about treatment options number {n}. " * 20,
+            body_html="<p>...</p>",
+            audience="patient",
+            topic_name=topic.name,
+            topic_slug=topic.slug,
+            content_hash="x",
+            article_history_id=1,
+            approved_at=now,
+            created_at=now,
+            first_published_at=now,
+            last_modified_at=now,
+            last_reviewed_at=now,
+            next_review_due=now.date(),
+        )
+        for n, article in enumerate(articles)
+    )
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_gin_index(publish, topic):
+    publish("Back spasms during chemotherapy")
+    bulk_publications(3000, topic)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Publication._meta.db_table}")
+
+    plan = selectors.search_publications(selectors.listed_publications(), "spasms").explain()
+
+    assert "publication_search_idx" in plan, plan
+
+
+@pytest.mark.postgres
+def test_the_search_index_exists(db):
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Publication._meta.db_table)
+
+    assert indexes["publication_search_idx"]["type"] == "gin"
+
+
+def test_other_databases_match_each_word_case_insensitively(client, publish):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL uses full-text search")
+    publish("Back SPASMS during chemotherapy")
+    publish("Nausea", summary="Feeling sick.", body="Ginger may help.")
+
+    assert found(client, "spasms") == ["Back SPASMS during chemotherapy"]
+    assert found(client, "GINGER help") == ["Nausea"]
+    assert found(client, "ginger spasms") == []
