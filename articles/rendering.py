@@ -310,7 +310,7 @@ class _CitationInlineProcessor(InlineProcessor):
         self.groups = groups
 
     def handleMatch(self, m, data):  # Markdown's API name
-        self.groups.append(_parse_group(m.group(0)[1:-1]))
+        self.groups.append(_parse_group(m.group("group")[1:-1]))
         marker = Element("sup", {_MARKER_ATTR: str(len(self.groups) - 1)})
         return marker, m.start(0), m.end(0)
 
@@ -371,7 +371,8 @@ class _ArticleExtension(Extension):
 
     def extendMarkdown(self, md):  # Markdown's API name
         md.inlinePatterns.register(
-            _CitationInlineProcessor(_GROUP_PATTERN, self.groups),
+            # The spaces before a citation go with it: AMA sets the superscript against the word.
+            _CitationInlineProcessor(rf"[ \t]*(?P<group>{_GROUP_PATTERN})", self.groups),
             "citation",
             _CITATION_PATTERN_PRIORITY,
         )
@@ -509,7 +510,8 @@ def reference_list_html(references: Iterable[NumberedReference]) -> str:
 def _reference_item_html(reference: NumberedReference) -> str:
     parts = [_clean_reference_html(reference.formatted_html)]
     doi = _normalise_doi(reference.doi)
-    if doi:
+    # AMA-formatted references already end with their DOI link; a second one would be noise.
+    if doi and doi not in reference.formatted_html.lower():
         href = "https://doi.org/" + quote(doi, safe="/:;()._-")
         parts.append(_external_link(href, f"doi:{doi}", "reference-doi"))
     pmid = (reference.pmid or "").strip()

@@ -45,22 +45,18 @@ def render(request, template_name: str, context: dict, status: int = 200) -> Htt
 
 
 def reference_list(references: list[dict]) -> str:
-    """The numbered reference list with DOI and PubMed links (``rendering.reference_list_html``).
-
-    A formatted reference that already links its DOI (the AMA style does) gets no second DOI link.
-    """
+    """The numbered reference list with DOI and PubMed links (``rendering.reference_list_html``)."""
     return reference_list_html(_numbered(reference) for reference in references)
 
 
 def _numbered(reference: dict) -> NumberedReference:
     formatted_html = reference.get("formatted_html") or reference.get("formatted", "")
-    doi = reference.get("doi", "")
     return NumberedReference(
         number=reference["number"],
         key=reference.get("key", ""),
         formatted_html=formatted_html,
         formatted_text=reference.get("formatted", ""),
-        doi="" if doi and doi in formatted_html else doi,
+        doi=reference.get("doi", ""),
         pmid=reference.get("pmid", ""),
         url=reference.get("url", ""),
         retracted=reference.get("retracted", False),

@@ -324,3 +324,9 @@ def test_a_deep_page_lists_the_right_rows_in_order(client, publish):
 
     assert listed == list(reversed(titles))
     assert by_title == ["Article 02", "Article 01", "Article 00"]
+
+
+def test_the_front_door_leads_to_the_article_list(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/"

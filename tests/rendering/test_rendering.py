@@ -99,14 +99,14 @@ def test_find_citation_keys_handles_empty_text():
 
 def test_numbering_by_first_appearance_and_reuse(refs):
     result = render_body("First [@jones]. Then [@smith2020]. Again [@jones].", refs)
-    assert result.html == (f"<p>First {sup(1)}. Then {sup(2)}. Again {sup(1)}.</p>")
+    assert result.html == (f"<p>First{sup(1)}. Then{sup(2)}. Again{sup(1)}.</p>")
     assert [(r.number, r.key) for r in result.references] == [(1, "jones"), (2, "smith2020")]
     assert result.unknown_keys == []
 
 
 def test_group_renders_as_one_superscript(refs):
     result = render_body("Both [@smith2020; @jones].", refs)
-    assert result.html == f"<p>Both {sup(1, 2)}.</p>"
+    assert result.html == f"<p>Both{sup(1, 2)}.</p>"
 
 
 def test_three_consecutive_numbers_collapse_to_range(refs):
@@ -123,7 +123,7 @@ def test_range_then_gap(refs):
         '<sup class="citation"><a href="#ref-1">1</a>-<a href="#ref-3">3</a>,'
         '<a href="#ref-5">5</a></sup>'
     )
-    assert f"Later {expected}." in result.html
+    assert f"Later{expected}." in result.html
 
 
 def test_group_numbers_are_sorted_and_deduplicated(refs):
@@ -167,7 +167,7 @@ def test_citations_inside_code_are_left_alone(refs):
     result = render_body(text, refs)
     assert "<code>[@jones]</code>" in result.html
     assert "<pre><code>[@lee]\n</code></pre>" in result.html
-    assert f"Real {sup(1)}." in result.html
+    assert f"Real{sup(1)}." in result.html
     assert [r.key for r in result.references] == ["park"]
 
 
@@ -180,21 +180,21 @@ def test_citations_in_nested_blocks_are_numbered_in_document_order(refs):
 def test_citations_in_headings_and_tables(refs):
     text = "# Intro [@lee]\n\n| a | b |\n|---|---|\n| [@kim] | x |\n"
     result = render_body(text, refs)
-    assert f"<h2>Intro {sup(1)}</h2>" in result.html
+    assert f"<h2>Intro{sup(1)}</h2>" in result.html
     assert f"<td>{sup(2)}</td>" in result.html
 
 
 def test_citation_inside_link_text_is_not_a_nested_link(refs):
     html = render_body("[see [@lee]](https://example.org) and [@kim]", refs).html
     assert (
-        '<a href="https://example.org" rel="noopener noreferrer">see '
-        '<sup class="citation">1</sup></a> and ' + sup(2)
+        '<a href="https://example.org" rel="noopener noreferrer">see'
+        '<sup class="citation">1</sup></a> and' + sup(2)
     ) in html
 
 
 def test_citation_inside_raw_html_attribute_is_left_alone(refs):
     result = render_body('<span title="[@lee]">x</span> [@kim]', refs)
-    assert result.html == f"<p>x {sup(1)}</p>"
+    assert result.html == f"<p>x{sup(1)}</p>"
     assert [r.key for r in result.references] == ["kim"]
 
 
@@ -356,4 +356,16 @@ def test_rendered_body_reference_list_uses_cited_references(refs):
 
 def test_plain_text_drops_markup_and_citations(refs):
     result = render_body("# Title\n\nAspirin works [@lee].\n\n- a &amp; b", refs)
-    assert plain_text(result.html) == "Title Aspirin works . a & b"
+    assert plain_text(result.html) == "Title Aspirin works. a & b"
+
+
+def test_a_reference_that_already_links_its_doi_gets_no_second_doi_link():
+    formatted = 'Will JS. Back pain. <em>Am Fam Physician</em>. 2018. <a href="https://doi.org/10.1/abc">doi:10.1/abc</a>'
+    html = reference_list_html([NumberedReference(1, "will", formatted, doi="10.1/ABC", pmid="30252425")])
+    assert html.count("https://doi.org/10.1/abc") == 1
+    assert "https://pubmed.ncbi.nlm.nih.gov/30252425/" in html
+
+
+def test_the_superscript_sits_against_the_word_it_follows():
+    rendered = render_body("Heat helps a little [@a].", {"a": entry("a")})
+    assert 'little<sup class="citation">' in rendered.html
