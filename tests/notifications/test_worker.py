@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, connections
+from kombu import pools as kombu_pools
 
 from editorial.celery import app
 from reviews import workflow
@@ -68,6 +69,9 @@ def _forget_broker_connections() -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu caches producer pools per connection in a global registry; a cached one would still
+    # point at the connection pool closed above ("Acquire on closed pool" in later tests).
+    kombu_pools.reset()
 
 
 @pytest.fixture
