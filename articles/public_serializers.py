@@ -44,6 +44,13 @@ class _Urls:
         return context["_urls"]
 
 
+def _status_labels(context: dict) -> dict[str, str]:
+    """The status labels in the request's language, translated once per request (not per row)."""
+    if "_status_labels" not in context:
+        context["_status_labels"] = {status: str(label) for status, label in PublicStatus.LABELS.items()}
+    return context["_status_labels"]
+
+
 REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
 REFERENCE_FIELDS = ("number", "formatted", "formatted_html", "doi", "pmid", "url", "retracted")
 
@@ -104,6 +111,7 @@ class PublicationListSerializer(serializers.Serializer):
 
     def to_representation(self, publication) -> dict:
         urls = _Urls.of(self.context)
+        status_labels = _status_labels(self.context)
         return {
             "slug": publication.slug,
             "title": publication.title,
@@ -112,7 +120,7 @@ class PublicationListSerializer(serializers.Serializer):
             "topic": publication.topic_slug,
             "topic_name": publication.topic_name,
             "status": publication.public_status,
-            "status_label": PublicStatus.LABELS[publication.public_status],
+            "status_label": status_labels[publication.public_status],
             "last_reviewed_at": _datetime.to_representation(publication.last_reviewed_at),
             "next_review_due": _date.to_representation(publication.next_review_due),
             "url": urls.page.replace(_SLUG, publication.slug),
