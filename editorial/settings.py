@@ -224,7 +224,7 @@ MEDICAL_DISCLAIMER = os.environ.get(
 # Without a broker, tasks run eagerly in process; the in-memory transport is never contacted,
 # it only keeps kombu from looking for a default AMQP host.
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
