@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from articles.models import CONTENT_FIELDS, Article, Citation, Source, Status
+from articles.models import CONTENT_FIELDS, Article, Citation, Source, is_author_or_editor
 from articles.rendering import find_citation_keys
 
 
@@ -96,11 +96,10 @@ def sync_citations(article: Article, cited: list[Source]) -> None:
     )
 
 
-def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+def unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "article"
     slug, counter = base, 2
-    existing = Article.objects.exclude(pk=exclude_pk) if exclude_pk else Article.objects.all()
-    while existing.filter(slug=slug).exists():
+    while Article.objects.filter(slug=slug).exists():
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
 
@@ -122,9 +121,7 @@ def can_create_article(user) -> bool:
 
 def can_edit_article(user, article: Article) -> bool:
     """Authors edit their own article; editors may edit any article."""
-    if not user.is_authenticated:
-        return False
-    return user.has_perm("articles.manage_board") or article.authors.filter(pk=user.pk).exists()
+    return user.is_authenticated and is_author_or_editor(article, user)
 
 
 @transaction.atomic
@@ -191,10 +188,3 @@ def article_update_content(
     if changed or attached is not None:
         save_content(locked, actor=actor, reason="edited: " + ", ".join(changed or ["sources"]))
     return locked
-
-
-def assert_status(article: Article, *allowed: Status) -> None:
-    if article.status not in allowed:
-        raise TransitionNotAllowed(
-            _("Not possible while the article is %(status)s.") % {"status": article.status_label}
-        )

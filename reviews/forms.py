@@ -107,6 +107,12 @@ class CommentForm(Form):
         label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    @classmethod
+    def comment_in(cls, data) -> str:
+        """The optional comment posted with a workflow button; empty when absent or invalid."""
+        form = cls(data)
+        return form.cleaned_data["comment"] if form.is_valid() else ""
+
 
 class RetractForm(Form):
     notice = forms.CharField(

@@ -186,8 +186,7 @@ def article_preview(request, pk: int | None = None):
 @refusals_as_409()
 def article_submit(request, pk: int):
     article = visible_article(request.user, pk)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    comment = CommentForm.comment_in(request.POST)
     return _submit(request, article, comment)
 
 
@@ -197,8 +196,7 @@ def article_submit(request, pk: int):
 def article_revise(request, pk: int):
     """Start a new working draft of an approved article; the publication stays live meanwhile."""
     article = visible_article(request.user, pk)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    comment = CommentForm.comment_in(request.POST)
     workflow.revise(actor=request.user, article=article, comment=comment)
     messages.success(
         request, _("A new working draft is open. The published version stays live until the next approval.")

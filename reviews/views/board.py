@@ -112,8 +112,7 @@ def assign_reviewers(request, pk: int):
 @refusals_as_409()
 def start_review(request, pk: int):
     article = visible_article(request.user, pk)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    comment = CommentForm.comment_in(request.POST)
     article = workflow.start_review(actor=request.user, article=article, comment=comment)
     review_round = workflow.open_round(article)
     messages.success(
@@ -129,8 +128,7 @@ def start_review(request, pk: int):
 @refusals_as_409()
 def approve(request, pk: int):
     article = visible_article(request.user, pk)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    comment = CommentForm.comment_in(request.POST)
     workflow.approve(actor=request.user, article=article, comment=comment)
     messages.success(request, _("Approved. The signed content is published."))
     return redirect("editorial:article", pk=article.pk)
