@@ -384,6 +384,9 @@ class Publication(ImmutableModel):
     last_reviewed_at = models.DateTimeField(_("last reviewed"))
     next_review_due = models.DateField(_("next review due"))
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    cited_sources = models.ManyToManyField(
+        Source, through="PublishedCitation", related_name="publications", verbose_name=_("cited sources")
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -425,6 +428,31 @@ class Publication(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+
+class PublishedCitation(ImmutableModel):
+    """A library source behind a publication's numbered reference, fixed at publication.
+
+    The snapshot's ``references`` say how each source read when the board signed; these rows
+    link the same numbers to the live sources, so that a retraction found later reaches every
+    publication that cites it, by an indexed join rather than by matching identifiers.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="published_citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="published_citations")
+    number = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        ordering = ["publication", "number"]
+        verbose_name = _("published citation")
+        verbose_name_plural = _("published citations")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="published_citation_number"),
+            models.UniqueConstraint(fields=["publication", "source"], name="published_citation_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} [{self.number}] {self.source_id}"
 
 
 # Notices about sources (retractions, expressions of concern, corrections) -----------------------

@@ -27,6 +27,7 @@ from articles.public_serializers import (
 )
 
 NOT_FOUND = "No approved article has this address."
+FILTER_PARAMETERS = frozenset(selectors.PublicationFilter.base_filters)
 
 
 class PublicPagination(PageNumberPagination):
@@ -87,6 +88,12 @@ class PublicArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.listed_publications()
+
+    def filter_queryset(self, queryset):
+        # Most requests ask for a plain page; building the filter form is then wasted work.
+        if not self.request.query_params.keys() & FILTER_PARAMETERS:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_serializer_class(self):
         return PublicArticleSerializer if self.action == "retrieve" else PublicationListSerializer

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db.models import Max
 
 from articles.bibliography import render_with_sources
-from articles.models import Article, Publication
+from articles.models import Article, Publication, PublishedCitation
 
 
 def cited_sources(article: Article) -> list:
@@ -34,11 +34,16 @@ def publish(
     approved_at: datetime,
     next_review_due: date,
 ) -> Publication:
-    """Snapshot the article's signed content into a new current Publication."""
-    rendered = render_with_sources(article.body, cited_sources(article))
+    """Snapshot the article's signed content into a new current Publication.
+
+    Each numbered reference is also linked to its library source (``PublishedCitation``), so a
+    later retraction of that source reaches the published page.
+    """
+    sources = {source.key: source for source in cited_sources(article)}
+    rendered = render_with_sources(article.body, sources.values())
     version = (article.publications.aggregate(last=Max("version"))["last"] or 0) + 1
     supersede_current_publication(article, at=approved_at)
-    return Publication.objects.create(
+    publication = Publication.objects.create(
         article=article,
         version=version,
         slug=article.slug,
@@ -77,3 +82,8 @@ def publish(
         last_reviewed_at=approved_at,
         next_review_due=next_review_due,
     )
+    PublishedCitation.objects.bulk_create(
+        PublishedCitation(publication=publication, source=sources[ref.key], number=ref.number)
+        for ref in rendered.references
+    )
+    return publication

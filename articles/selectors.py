@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Audience, Citation, Publication, Source, Status
+from articles.models import Article, Audience, Citation, Publication, PublishedCitation, Source, Status
 
 # Pending content (SHOW_PENDING_CONTENT) is taken from articles in these states only: drafts and
 # change requests are private to their authors, whatever the site setting.
@@ -100,16 +100,10 @@ def publication_notices(
                 "Reference %(number)s (%(title)s) was retracted on %(date)s, after this article was "
                 "reviewed. Our medical advisory board is reviewing the article again."
             )
-            % {
-                "number": reference["number"],
-                "title": source.title,
-                "date": _day(source.retracted_on),
-            },
+            % {"number": source.number, "title": source.title, "date": _day(source.retracted_on)},
             source.retracted_on,
         )
         for source in retracted_sources
-        for reference in publication.references
-        if _cites(reference, source)
     ]
     if _is_overdue(publication, today):
         reason = publication.review_due_reason
@@ -185,6 +179,13 @@ def listed_publications() -> QuerySet[Publication]:
 
     Filter, order, count and slice this; then ``publication_page`` loads the rows of one page.
     """
+    return _listed_publications().all()
+
+
+@functools.cache
+def _listed_publications() -> QuerySet[Publication]:
+    # Built once per process and cloned per request: building the querysets of a public read
+    # costs more than running them. Never evaluate it directly (it would cache its rows).
     retracted = Article.objects.filter(status=Status.RETRACTED).order_by().values("pk")
     return Publication.objects.current().exclude(article_id__in=retracted).order_by(*DEFAULT_ORDERING)
 
@@ -210,8 +211,7 @@ def _with_article_facts(publications: QuerySet[Publication]) -> QuerySet[Publica
 
 @functools.cache
 def _public_publications() -> QuerySet[Publication]:
-    # Built once per process and cloned per request: resolving the subqueries is most of the
-    # cost of building this queryset. Never evaluate it directly (it would cache its rows).
+    # Built once per process, cloned per request (see ``_listed_publications``).
     return _with_article_facts(listed_publications())
 
 
@@ -250,9 +250,9 @@ def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet
 def publication_page(page: QuerySet[Publication]) -> list[Publication]:
     """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in one query.
 
-    Only the page's own rows get the article facts and their columns read: the slice picks their
-    primary keys in a subquery. Otherwise the database would compute the per-row subqueries for
-    every row an OFFSET skips.
+    Only the page's own rows are joined to their articles and have their columns read: the
+    slice picks their primary keys in a subquery, so the rows an OFFSET skips cost an index
+    entry each, whatever the filters.
     """
     ordering = page.query.order_by or DEFAULT_ORDERING
     return list(_page_rows().filter(pk__in=page.values("pk")).order_by(*ordering))
@@ -260,7 +260,11 @@ def publication_page(page: QuerySet[Publication]) -> list[Publication]:
 
 @functools.cache
 def _page_rows() -> QuerySet[Publication]:
-    return _with_article_facts(Publication.objects.only(*LIST_FIELDS))
+    return Publication.objects.only(*LIST_FIELDS).annotate(
+        article_status=F("article__status"),
+        review_due_reason=F("article__review_due_reason"),
+        article_updated_at=F("article__updated_at"),
+    )
 
 
 class PublicationPaginator(Paginator):
@@ -284,12 +288,27 @@ def public_publication(slug: str) -> Publication | None:
     """The current publication at ``slug`` with what its page needs, in one query.
 
     Retracted articles are included (their page answers 410 with the notice), so callers check
-    ``article_status``.
+    ``article_status``. ``cites_retracted_source`` says whether ``retracted_cited_sources`` has
+    anything to find.
     """
-    publications = (
+    return next(iter(_publication_pages().filter(slug=slug)), None)
+
+
+# What a page shows of a publication: all but the Markdown source and the bookkeeping columns.
+PAGE_DEFERRED_FIELDS = ("body", "content_hash", "article_history_id", "approved_by", "superseded_at")
+
+
+@functools.cache
+def _publication_pages() -> QuerySet[Publication]:
+    # Built once per process, filtered per request (see ``_public_publications``).
+    retracted_citations = PublishedCitation.objects.filter(
+        publication=OuterRef("pk"), source__retracted_on__isnull=False
+    )
+    return (
         Publication.objects.current()
-        .filter(slug=slug)
+        .defer(*PAGE_DEFERRED_FIELDS)
         .annotate(
+            cites_retracted_source=Exists(retracted_citations),
             article_status=F("article__status"),
             review_due_reason=F("article__review_due_reason"),
             article_updated_at=F("article__updated_at"),
@@ -298,45 +317,30 @@ def public_publication(slug: str) -> Publication | None:
         )
         .order_by()  # the slug is unique among current publications: no ORDER BY, no LIMIT
     )
-    return next(iter(publications), None)
 
 
 @dataclass(frozen=True)
 class RetractedSource:
-    """What a notice needs of a retracted source (read as plain values: no model instances)."""
+    """A retracted source behind reference ``number`` (read as plain values: no model instances)."""
 
-    key: str
-    doi: str
-    pmid: str
+    number: int
     title: str
     retracted_on: date
     updated_at: datetime
 
-    FIELDS = ("key", "doi", "pmid", "title", "retracted_on", "updated_at")
-
-
-def _cites(reference: dict, source: Source | RetractedSource) -> bool:
-    """Whether a snapshot reference is ``source``: same key, DOI or PMID (keys can be renamed)."""
-    return (
-        reference.get("key") == source.key
-        or bool(source.doi and reference.get("doi") == source.doi)
-        or bool(source.pmid and reference.get("pmid") == source.pmid)
-    )
+    FIELDS = ("number", "source__title", "source__retracted_on", "source__updated_at")
 
 
 def retracted_cited_sources(publication: Publication) -> list[RetractedSource]:
-    """Sources cited by ``publication`` that are retracted now (looked up live, one query)."""
-    references = publication.references
-    if not references:
+    """The references of ``publication`` whose sources are retracted now (looked up live).
+
+    One query, and none when ``public_publication`` found no retracted source to look up.
+    """
+    if not getattr(publication, "cites_retracted_source", True):
         return []
-    cited = Q(key__in=[ref["key"] for ref in references if ref.get("key")])
-    if dois := [ref["doi"] for ref in references if ref.get("doi")]:
-        cited |= Q(doi__in=dois)
-    if pmids := [ref["pmid"] for ref in references if ref.get("pmid")]:
-        cited |= Q(pmid__in=pmids)
     rows = (
-        Source.objects.filter(cited, retracted_on__isnull=False)
-        .order_by("retracted_on", "key")
+        PublishedCitation.objects.filter(publication=publication, source__retracted_on__isnull=False)
+        .order_by("source__retracted_on", "number")
         .values_list(*RetractedSource.FIELDS)
     )
     return [RetractedSource(*row) for row in rows]
@@ -344,12 +348,9 @@ def retracted_cited_sources(publication: Publication) -> list[RetractedSource]:
 
 def public_references(publication: Publication, retracted_sources: list[RetractedSource]) -> list[dict]:
     """The publication's references, ``retracted`` also true for sources retracted since."""
+    retracted_numbers = {source.number for source in retracted_sources}
     return [
-        {
-            **ref,
-            "retracted": bool(ref.get("retracted"))
-            or any(_cites(ref, source) for source in retracted_sources),
-        }
+        {**ref, "retracted": bool(ref.get("retracted")) or ref["number"] in retracted_numbers}
         for ref in publication.references
     ]
 
@@ -376,8 +377,8 @@ class PublicArticle:
 def public_article(slug: str, today: date | None = None) -> PublicArticle | None:
     """The live (or retracted) article at ``slug``; ``None`` when nothing was ever approved there.
 
-    Two queries: the publication, then the retracted sources it cites (none when it cites none).
-    A retracted article costs one query and carries only its retraction notice.
+    One query, and a second only when a source it cites is retracted now (for the notice). A
+    retracted article carries only its retraction notice.
     """
     publication = public_publication(slug)
     if publication is None:
@@ -508,20 +509,16 @@ def articles_citing(source: Source) -> QuerySet[Article]:
     return Article.objects.filter(citations__source=source).order_by("title", "pk")
 
 
-def publications_citing(source: Source) -> list[Publication]:
-    """Live publications whose reference list includes ``source`` (one query).
+def publications_citing(source: Source) -> QuerySet[Publication]:
+    """Live publications whose reference list includes ``source`` (one indexed query).
 
     A live publication cites what the board signed, which differs from the working draft while
-    the article is being revised: the candidates are the live publications of articles that cite
-    the source now or are being revised, and each snapshot's own references decide.
+    the article is being revised: its ``PublishedCitation`` rows say, not the article's citations.
     """
-    stable = [Status.APPROVED, Status.REVIEW_DUE]
-    cites_now = Exists(Citation.objects.filter(article_id=OuterRef("article_id"), source=source))
-    candidates = (
+    return (
         Publication.objects.current()
         .exclude(article__status=Status.RETRACTED)
-        .filter(Q(cites_now) | ~Q(article__status__in=stable))
-        .only("pk", "slug", "title", "references", "article_id", "approved_at")
+        .filter(published_citations__source=source)
+        .only("pk", "slug", "title", "article_id", "approved_at")
         .order_by("title", "pk")
     )
-    return [pub for pub in candidates if any(_cites(ref, source) for ref in pub.references)]

@@ -220,9 +220,10 @@ def test_a_source_retracted_after_review_shows_a_notice_and_the_flag(client, pub
     assert [ref["retracted"] for ref in body["references"]] == [False, True, False]
 
 
-def test_a_retracted_source_is_found_by_doi_when_its_key_changed(client, published):
+def test_a_retracted_source_is_found_when_its_key_and_doi_were_edited_since(client, published):
     source = published.citations.get(number=1).source
     source.key = "renamed2024"
+    source.doi = "10.1000/corrected.1"
     source.retracted_on = timezone.localdate()
     source.save()
 
@@ -294,15 +295,31 @@ def test_a_list_page_costs_two_queries_whatever_its_size(
 
 
 @pytest.mark.parametrize("references", [1, 10])
-def test_a_detail_costs_two_queries_whatever_its_references(
+def test_a_detail_costs_one_query_whatever_its_references(
     client, publish, references, django_assert_num_queries
 ):
     article = publish(references=references)
 
-    with django_assert_num_queries(2):  # the publication, its retracted sources
+    with django_assert_num_queries(1):  # the publication, and whether it cites a retracted source
         response = client.get(detail(article.slug))
 
     assert len(response.json()["references"]) == references
+
+
+@pytest.mark.parametrize("references,retracted", [(1, 1), (10, 1), (10, 4)])
+def test_a_detail_citing_retracted_sources_costs_two_queries(
+    client, publish, references, retracted, django_assert_num_queries
+):
+    article = publish(references=references)
+    for citation in article.citations.order_by("number")[:retracted]:
+        citation.source.retracted_on = timezone.localdate()
+        citation.source.save()
+
+    with django_assert_num_queries(2):  # the publication, then its retracted sources
+        response = client.get(detail(article.slug))
+
+    assert sum(ref["retracted"] for ref in response.json()["references"]) == retracted
+    assert len(response.json()["notices"]) >= retracted
 
 
 def test_a_search_costs_two_queries(client, publish, django_assert_num_queries):

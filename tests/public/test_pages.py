@@ -141,11 +141,19 @@ def test_unknown_and_unapproved_article_pages_are_the_same_404(client, article, 
     assert len({r.content for r in responses}) == 1
 
 
-def test_an_article_page_costs_two_queries(client, publish, django_assert_num_queries):
+def test_an_article_page_costs_one_query_and_one_more_for_retracted_sources(
+    client, publish, django_assert_num_queries
+):
     article = publish(references=10)
 
+    with django_assert_num_queries(1):
+        assert client.get(f"/articles/{article.slug}/").status_code == 200
+
+    source = article.citations.get(number=3).source
+    source.retracted_on = timezone.localdate()
+    source.save()
     with django_assert_num_queries(2):
-        client.get(f"/articles/{article.slug}/")
+        assert "Reference 3" in client.get(f"/articles/{article.slug}/").content.decode()
 
 
 # Pending content -------------------------------------------------------------------------------
