@@ -122,7 +122,22 @@ class Article(ConcurrentTransitionMixin, models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "next_review_due"], name="article_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_review_due"], name="article_status_due_idx"),
+            # The public reads exclude retracted articles by this date rather than by status: a
+            # condition without a parameter keeps PostgreSQL's prepared plans exact.
+            models.Index(
+                fields=["retracted_at"], condition=Q(retracted_at__isnull=False), name="article_retracted_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=Status.RETRACTED, retracted_at__isnull=False)
+                | (~Q(status=Status.RETRACTED) & Q(retracted_at__isnull=True)),
+                name="article_retracted_iff_dated",
+                violation_error_message=_("An article has a retraction date exactly when it is retracted."),
+            ),
+        ]
         permissions = [("manage_board", "Can run the advisory board (assign, approve, retract)")]
 
     def __str__(self) -> str:

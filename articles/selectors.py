@@ -31,11 +31,6 @@ PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 SEARCH_CONFIG = "english"
 
 
-def live_publications() -> QuerySet[Publication]:
-    """Current publications of articles that are not retracted: what the public may read."""
-    return Publication.objects.current().exclude(article__status=Status.RETRACTED).select_related("article")
-
-
 def retracted_article_for_slug(slug: str) -> Article | None:
     """A retracted article that was once published under ``slug``, for its 410 notice."""
     return Article.objects.filter(status=Status.RETRACTED, publications__slug=slug).distinct().first()
@@ -186,7 +181,9 @@ def listed_publications() -> QuerySet[Publication]:
 def _listed_publications() -> QuerySet[Publication]:
     # Built once per process and cloned per request: building the querysets of a public read
     # costs more than running them. Never evaluate it directly (it would cache its rows).
-    retracted = Article.objects.filter(status=Status.RETRACTED).order_by().values("pk")
+    # Retracted articles have a retraction date (a check constraint): unlike the status, that
+    # condition has no parameter, so a prepared plan knows how few rows it selects.
+    retracted = Article.objects.filter(retracted_at__isnull=False).order_by().values("pk")
     return Publication.objects.current().exclude(article_id__in=retracted).order_by(*DEFAULT_ORDERING)
 
 

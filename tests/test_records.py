@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
-from articles.models import Publication
+from articles.models import Article, Publication, Status
 from reviews.models import SignOff, TransitionLog
 from tests import states
 
@@ -65,3 +66,11 @@ def test_publication_cannot_be_edited(approved):
         publication.save()
     with pytest.raises(ValidationError):
         Publication.objects.update(title="x")
+
+
+def test_a_retraction_date_goes_with_the_retracted_status_only(approved):
+    # The public reads find retracted articles by their date; the database keeps both in step.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=approved.pk).update(retracted_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=approved.pk).update(status=Status.RETRACTED)

@@ -33,3 +33,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="0", ALLOWED_HOSTS="reviews.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def _database_options(**env) -> str:
+    code = "from django.db import connection; print(connection.settings_dict.get('OPTIONS'))"
+    result = _manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_binds_on_the_server_and_prepares_unless_told_not_to():
+    url = "postgres://editorial@db.example.org:5432/editorial"
+
+    assert "'server_side_binding': True" in _database_options(DATABASE_URL=url)
+    assert "'prepare_threshold': 5" in _database_options(DATABASE_URL=url)
+    assert "server_side_binding" not in _database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///tmp.sqlite3")

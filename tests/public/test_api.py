@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Publication
@@ -320,6 +322,18 @@ def test_a_detail_citing_retracted_sources_costs_two_queries(
 
     assert sum(ref["retracted"] for ref in response.json()["references"]) == retracted
     assert len(response.json()["notices"]) >= retracted
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_a_repeated_public_read_once_per_connection(client, published):
+    for _ in range(8):
+        cache.clear()
+        assert client.get(detail(published.slug)).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"articles_publication"."slug" = $' in statement for statement in prepared), prepared
 
 
 def test_a_search_costs_two_queries(client, publish, django_assert_num_queries):
