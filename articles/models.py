@@ -433,9 +433,11 @@ class Publication(ImmutableModel):
                 name="publication_approved_idx",
             ),
             # The public list's default order, covering the retraction filter (article_id): a page
-            # at any offset reads only the index and its own 20 rows (migration 0004).
+            # at any offset, and the count, read only the index and the page's own 20 rows.
+            # SQLite takes an index as covering only if it holds every column the query names,
+            # its own condition's column included, hence the (always empty) superseded_at.
             models.Index(
-                fields=["-last_reviewed_at", "-id", "article"],
+                fields=["-last_reviewed_at", "-id", "article", "superseded_at"],
                 condition=Q(superseded_at__isnull=True),
                 name="publication_list_idx",
             ),
