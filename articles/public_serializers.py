@@ -8,7 +8,10 @@ output's keys equal to the declared fields.
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,8 +19,6 @@ from rest_framework import serializers
 from articles.models import Audience
 from articles.selectors import Notice, PublicStatus
 
-_datetime = serializers.DateTimeField()
-_date = serializers.DateField()
 _SLUG = "--slug--"
 
 
@@ -42,6 +43,21 @@ class _Urls:
         if "_urls" not in context:
             context["_urls"] = cls(context["request"])
         return context["_urls"]
+
+
+def _current_timezone(context: dict) -> tzinfo:
+    if "_timezone" not in context:
+        context["_timezone"] = timezone.get_current_timezone()
+    return context["_timezone"]
+
+
+def datetime_text(value: datetime, zone: tzinfo) -> str:
+    """``value`` as DRF's DateTimeField renders it (ISO 8601 in ``zone``, UTC as "Z").
+
+    Without the field's per-call settings and time zone lookups: a list page formats twenty.
+    """
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _status_labels(context: dict) -> dict[str, str]:
@@ -112,6 +128,7 @@ class PublicationListSerializer(serializers.Serializer):
     def to_representation(self, publication) -> dict:
         urls = _Urls.of(self.context)
         status_labels = _status_labels(self.context)
+        zone = _current_timezone(self.context)
         return {
             "slug": publication.slug,
             "title": publication.title,
@@ -121,8 +138,8 @@ class PublicationListSerializer(serializers.Serializer):
             "topic_name": publication.topic_name,
             "status": publication.public_status,
             "status_label": status_labels[publication.public_status],
-            "last_reviewed_at": _datetime.to_representation(publication.last_reviewed_at),
-            "next_review_due": _date.to_representation(publication.next_review_due),
+            "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
+            "next_review_due": publication.next_review_due.isoformat(),
             "url": urls.page.replace(_SLUG, publication.slug),
             "api_url": urls.api.replace(_SLUG, publication.slug),
         }
@@ -165,6 +182,7 @@ class PublicArticleSerializer(serializers.Serializer):
 
     def to_representation(self, article) -> dict:
         publication = article.publication
+        zone = _current_timezone(self.context)
         return {
             "slug": publication.slug,
             "title": publication.title,
@@ -184,11 +202,11 @@ class PublicArticleSerializer(serializers.Serializer):
                 }
                 for reviewer in publication.reviewers
             ],
-            "created_at": _datetime.to_representation(publication.created_at),
-            "first_published_at": _datetime.to_representation(publication.first_published_at),
-            "last_modified_at": _datetime.to_representation(publication.last_modified_at),
-            "last_reviewed_at": _datetime.to_representation(publication.last_reviewed_at),
-            "next_review_due": _date.to_representation(publication.next_review_due),
+            "created_at": datetime_text(publication.created_at, zone),
+            "first_published_at": datetime_text(publication.first_published_at, zone),
+            "last_modified_at": datetime_text(publication.last_modified_at, zone),
+            "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
+            "next_review_due": publication.next_review_due.isoformat(),
             "references": [
                 {field: reference.get(field, "") for field in REFERENCE_FIELDS}
                 for reference in article.references
@@ -197,7 +215,7 @@ class PublicArticleSerializer(serializers.Serializer):
                 {
                     "kind": n.kind,
                     "message": n.message,
-                    "date": _date.to_representation(n.date) if n.date else None,
+                    "date": n.date.isoformat() if n.date else None,
                 }
                 for n in article.notices
             ],

@@ -169,6 +169,34 @@ LIST_FIELDS = (
 )
 
 
+@dataclass(slots=True)
+class ListedPublication:
+    """One row of the public list: the columns in ``LIST_FIELDS`` and its article's facts.
+
+    Plain values rather than a model instance: nothing on a list page can load a column lazily,
+    one query per row.
+    """
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    topic_slug: str
+    topic_name: str
+    approved_at: datetime
+    last_reviewed_at: datetime
+    next_review_due: date
+    article_status: str
+    review_due_reason: str
+    article_updated_at: datetime
+    public_status: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def listed_publications() -> QuerySet[Publication]:
     """Live publications, newest review first, with nothing but their own columns.
 
@@ -244,7 +272,7 @@ def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet
     return publications
 
 
-def publication_page(page: QuerySet[Publication]) -> list[Publication]:
+def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
     """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in one query.
 
     Only the page's own rows are joined to their articles and have their columns read: the
@@ -252,16 +280,18 @@ def publication_page(page: QuerySet[Publication]) -> list[Publication]:
     entry each, whatever the filters.
     """
     ordering = page.query.order_by or DEFAULT_ORDERING
-    return list(_page_rows().filter(pk__in=page.values("pk")).order_by(*ordering))
+    rows = _page_rows().filter(pk__in=page.values("pk")).order_by(*ordering)
+    return [ListedPublication(**row) for row in rows]
 
 
 @functools.cache
 def _page_rows() -> QuerySet[Publication]:
-    return Publication.objects.only(*LIST_FIELDS).annotate(
-        article_status=F("article__status"),
-        review_due_reason=F("article__review_due_reason"),
-        article_updated_at=F("article__updated_at"),
-    )
+    facts = {
+        "article_status": F("article__status"),
+        "review_due_reason": F("article__review_due_reason"),
+        "article_updated_at": F("article__updated_at"),
+    }
+    return Publication.objects.annotate(**facts).values(*LIST_FIELDS, *facts)
 
 
 class PublicationPaginator(Paginator):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -368,3 +368,16 @@ def test_the_output_has_exactly_the_documented_fields(client, published, editor)
     ):
         assert body[key], key
         assert all(set(item) == set(serializer().fields) for item in body[key]), key
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+@pytest.mark.parametrize(
+    "moment", [datetime(2026, 3, 29, 1, 30, tzinfo=UTC), datetime(2026, 11, 21, 9, 5, 7, 123456, tzinfo=UTC)]
+)
+def test_public_times_are_written_exactly_as_drf_writes_them(zone, moment):
+    from rest_framework.fields import DateTimeField
+
+    from articles.public_serializers import datetime_text
+
+    with timezone.override(zone):
+        assert datetime_text(moment, timezone.get_current_timezone()) == DateTimeField().to_representation(moment)
