@@ -279,6 +279,13 @@ class Source(models.Model):
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="source_unique_doi"),
             models.UniqueConstraint(fields=["pmid"], condition=~Q(pmid=""), name="source_unique_pmid"),
         ]
+        indexes = [
+            # The few retracted sources of a large library: every article page asks whether it
+            # cites one, and the re-check of retractions starts from them.
+            models.Index(
+                fields=["retracted_on"], condition=Q(retracted_on__isnull=False), name="source_retracted_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
