@@ -35,6 +35,7 @@ from articles.models import (
     Article,
     Citation,
     Publication,
+    PublishedCitation,
     Source,
     SourceNotice,
     Specialty,
@@ -303,6 +304,18 @@ class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("source")
 
 
+class PublishedCitationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The library sources behind a publication's numbered references, as signed."""
+
+    model = PublishedCitation
+    fields = ("number", "source")
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
 class PublicationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Publication
     fields = ("version", "approved_at", "next_review_due", "superseded_at")
@@ -526,6 +539,7 @@ class PublicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "slug", "article__title")
     list_select_related = ("article", "approved_by")
     date_hierarchy = "approved_at"
+    inlines = [PublishedCitationInline]
     fields = (
         "article",
         "version",

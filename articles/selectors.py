@@ -31,11 +31,6 @@ PENDING_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 SEARCH_CONFIG = "english"
 
 
-def retracted_article_for_slug(slug: str) -> Article | None:
-    """A retracted article that was once published under ``slug``, for its 410 notice."""
-    return Article.objects.filter(status=Status.RETRACTED, publications__slug=slug).distinct().first()
-
-
 # Public status and notices ---------------------------------------------------------------------
 
 
@@ -225,19 +220,15 @@ def public_publications() -> QuerySet[Publication]:
     return _public_publications().all()
 
 
-def _with_article_facts(publications: QuerySet[Publication]) -> QuerySet[Publication]:
+@functools.cache
+def _public_publications() -> QuerySet[Publication]:
+    # Built once per process, cloned per request (see ``_listed_publications``).
     article = Article.objects.filter(pk=OuterRef("article_id")).order_by()
-    return publications.annotate(
+    return listed_publications().annotate(
         article_status=Subquery(article.values("status")),
         review_due_reason=Subquery(article.values("review_due_reason")),
         article_updated_at=Subquery(article.values("updated_at")),
     )
-
-
-@functools.cache
-def _public_publications() -> QuerySet[Publication]:
-    # Built once per process, cloned per request (see ``_listed_publications``).
-    return _with_article_facts(listed_publications())
 
 
 def search_vector():
@@ -327,7 +318,7 @@ PAGE_DEFERRED_FIELDS = ("body", "content_hash", "article_history_id", "approved_
 
 @functools.cache
 def _publication_pages() -> QuerySet[Publication]:
-    # Built once per process, filtered per request (see ``_public_publications``).
+    # Built once per process, filtered per request (see ``_listed_publications``).
     retracted_citations = PublishedCitation.objects.filter(
         publication=OuterRef("pk"), source__retracted_on__isnull=False
     )

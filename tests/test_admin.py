@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.admin import HistoryAdmin
-from articles.models import Article, Citation, Source, SourceNotice, Status
+from articles.models import Article, Citation, Publication, Source, SourceNotice, Status
 from articles.services import compute_content_hash
 from reviews import demo_content
 from reviews.models import (
@@ -490,3 +490,12 @@ def test_a_duplicate_doi_in_the_source_form_names_the_existing_source(admin_clie
     assert "already belongs to source" in response.content.decode()
     assert f"[@{existing.key}]" in response.content.decode()
     assert not Source.objects.filter(key="will-again").exists()
+
+
+def test_a_publication_shows_the_sources_behind_its_references(superuser_client):
+    publication = Publication.objects.filter(published_citations__isnull=False).first()
+    link = publication.published_citations.select_related("source").order_by("number").first()
+
+    page = superuser_client.get(admin_url(Publication, "change", publication.pk)).content.decode()
+
+    assert "Published citations" in page and str(link.source) in page
