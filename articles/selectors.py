@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time
 
 import django_filters
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ class Notice:
     KINDS = (RETRACTED, RETRACTED_SOURCE, REVIEW_OVERDUE, CORRECTION)
 
 
-def _is_overdue(publication: Publication, today: date) -> bool:
+def _is_overdue(publication: PublicRow, today: date) -> bool:
     return (
         publication.article_status == Status.REVIEW_DUE
         or bool(publication.review_due_reason)
@@ -67,7 +68,7 @@ def _is_overdue(publication: Publication, today: date) -> bool:
     )
 
 
-def public_status(publication: Publication, today: date | None = None) -> str:
+def public_status(publication: PublicRow, today: date | None = None) -> str:
     """``review_due`` once the next review is due (by date or flagged), else ``approved``."""
     overdue = _is_overdue(publication, today or timezone.localdate())
     return PublicStatus.REVIEW_DUE if overdue else PublicStatus.APPROVED
@@ -79,7 +80,7 @@ def _day(value: date | datetime) -> str:
 
 
 def publication_notices(
-    publication: Publication, retracted_sources: list[RetractedSource], today: date | None = None
+    publication: PublishedPage, retracted_sources: list[RetractedSource], today: date | None = None
 ) -> list[Notice]:
     """The notices a reader must see before the body, most serious first."""
     today = today or timezone.localdate()
@@ -126,14 +127,14 @@ def publication_notices(
     return notices
 
 
-def retraction_notice(publication: Publication) -> Notice:
+def retraction_notice(publication: PublishedPage) -> Notice:
     """The notice of a retracted article (answered with 410)."""
     notice = publication.retraction_notice or _("This article has been retracted.")
     retracted_at = publication.retracted_at
     return Notice(Notice.RETRACTED, notice, retracted_at.date() if retracted_at else None)
 
 
-def last_modified(publication: Publication, retracted_sources=(), today: date | None = None) -> datetime:
+def last_modified(publication: PublicRow, retracted_sources=(), today: date | None = None) -> datetime:
     """When anything a reader sees of ``publication`` last changed (for ``Last-Modified``)."""
     moments = [publication.approved_at, publication.article_updated_at]
     moments += [source.updated_at for source in retracted_sources]
@@ -210,27 +211,6 @@ def _listed_publications() -> QuerySet[Publication]:
     return Publication.objects.current().exclude(article_id__in=retracted).order_by(*DEFAULT_ORDERING)
 
 
-def public_publications() -> QuerySet[Publication]:
-    """Live publications, each with the article facts the public sees.
-
-    ``article_status``, ``review_due_reason`` and ``article_updated_at`` come from correlated
-    subqueries on the article's primary key rather than a join, so that filtering and counting
-    never read an article row.
-    """
-    return _public_publications().all()
-
-
-@functools.cache
-def _public_publications() -> QuerySet[Publication]:
-    # Built once per process, cloned per request (see ``_listed_publications``).
-    article = Article.objects.filter(pk=OuterRef("article_id")).order_by()
-    return listed_publications().annotate(
-        article_status=Subquery(article.values("status")),
-        review_due_reason=Subquery(article.values("review_due_reason")),
-        article_updated_at=Subquery(article.values("updated_at")),
-    )
-
-
 def search_vector():
     """Weighted title (A), summary (B) and body (C): the expression the GIN index covers."""
     from django.contrib.postgres.search import SearchVector
@@ -302,29 +282,68 @@ def public_topics() -> list[tuple[str, str]]:
     )
 
 
-def public_publication(slug: str) -> Publication | None:
+@dataclass(slots=True)
+class PublishedPage:
+    """What an article page shows of a current publication: its snapshot and its article's facts.
+
+    Plain values, like ``ListedPublication``: the body's Markdown source and the bookkeeping
+    columns are never read, and nothing can load them lazily.
+    """
+
+    id: int
+    article_id: int
+    version: int
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    audience: str
+    topic_name: str
+    topic_slug: str
+    authors: list
+    reviewers: list
+    references: list
+    approved_at: datetime
+    created_at: datetime
+    first_published_at: datetime
+    last_modified_at: datetime
+    last_reviewed_at: datetime
+    next_review_due: date
+    cites_retracted_source: bool
+    article_status: str
+    review_due_reason: str
+    article_updated_at: datetime
+    retraction_notice: str
+    retracted_at: datetime | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+# What the public status, notices and validators are computed from: a list row or a page.
+PublicRow = ListedPublication | PublishedPage
+
+
+def public_publication(slug: str) -> PublishedPage | None:
     """The current publication at ``slug`` with what its page needs, in one query.
 
     Retracted articles are included (their page answers 410 with the notice), so callers check
     ``article_status``. ``cites_retracted_source`` says whether ``retracted_cited_sources`` has
     anything to find.
     """
-    return next(iter(_publication_pages().filter(slug=slug)), None)
-
-
-# What a page shows of a publication: all but the Markdown source and the bookkeeping columns.
-PAGE_DEFERRED_FIELDS = ("body", "content_hash", "article_history_id", "approved_by", "superseded_at")
+    row = next(iter(_published_pages().filter(slug=slug)), None)
+    return PublishedPage(**row) if row else None
 
 
 @functools.cache
-def _publication_pages() -> QuerySet[Publication]:
+def _published_pages() -> QuerySet[Publication]:
     # Built once per process, filtered per request (see ``_listed_publications``).
     retracted_citations = PublishedCitation.objects.filter(
         publication=OuterRef("pk"), source__retracted_on__isnull=False
     )
     return (
         Publication.objects.current()
-        .defer(*PAGE_DEFERRED_FIELDS)
         .annotate(
             cites_retracted_source=Exists(retracted_citations),
             article_status=F("article__status"),
@@ -333,6 +352,7 @@ def _publication_pages() -> QuerySet[Publication]:
             retraction_notice=F("article__retraction_notice"),
             retracted_at=F("article__retracted_at"),
         )
+        .values(*(field.name for field in dataclass_fields(PublishedPage)))
         .order_by()  # the slug is unique among current publications: no ORDER BY, no LIMIT
     )
 
@@ -349,22 +369,22 @@ class RetractedSource:
     FIELDS = ("number", "source__title", "source__retracted_on", "source__updated_at")
 
 
-def retracted_cited_sources(publication: Publication) -> list[RetractedSource]:
+def retracted_cited_sources(publication: PublishedPage) -> list[RetractedSource]:
     """The references of ``publication`` whose sources are retracted now (looked up live).
 
     One query, and none when ``public_publication`` found no retracted source to look up.
     """
-    if not getattr(publication, "cites_retracted_source", True):
+    if not publication.cites_retracted_source:
         return []
     rows = (
-        PublishedCitation.objects.filter(publication=publication, source__retracted_on__isnull=False)
+        PublishedCitation.objects.filter(publication_id=publication.id, source__retracted_on__isnull=False)
         .order_by("source__retracted_on", "number")
         .values_list(*RetractedSource.FIELDS)
     )
     return [RetractedSource(*row) for row in rows]
 
 
-def public_references(publication: Publication, retracted_sources: list[RetractedSource]) -> list[dict]:
+def public_references(publication: PublishedPage, retracted_sources: list[RetractedSource]) -> list[dict]:
     """The publication's references, ``retracted`` also true for sources retracted since."""
     retracted_numbers = {source.number for source in retracted_sources}
     return [
@@ -377,7 +397,7 @@ def public_references(publication: Publication, retracted_sources: list[Retracte
 class PublicArticle:
     """Everything a public page or the detail API shows of one live publication."""
 
-    publication: Publication
+    publication: PublishedPage
     status: str
     notices: list[Notice]
     references: list[dict]
@@ -423,7 +443,7 @@ def public_article(slug: str, today: date | None = None) -> PublicArticle | None
 def feed_publications(limit: int = 50) -> QuerySet[Publication]:
     """The newest approvals first, for the Atom feed."""
     return (
-        public_publications()
+        listed_publications()
         .only(*LIST_FIELDS, "authors", "first_published_at")
         .order_by("-approved_at", "-pk")[:limit]
     )

@@ -123,6 +123,6 @@ def test_postgres_checks_an_article_against_the_retracted_sources_only(published
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    plan = selectors._publication_pages().filter(slug=published.slug).explain()
+    plan = selectors._published_pages().filter(slug=published.slug).explain()
 
     assert "source_retracted_idx" in plan, plan
