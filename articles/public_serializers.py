@@ -45,12 +45,6 @@ class _Urls:
         return context["_urls"]
 
 
-def _current_timezone(context: dict) -> tzinfo:
-    if "_timezone" not in context:
-        context["_timezone"] = timezone.get_current_timezone()
-    return context["_timezone"]
-
-
 def datetime_text(value: datetime, zone: tzinfo) -> str:
     """``value`` as DRF's DateTimeField renders it (ISO 8601 in ``zone``, UTC as "Z").
 
@@ -128,7 +122,7 @@ class PublicationListSerializer(serializers.Serializer):
     def to_representation(self, publication) -> dict:
         urls = _Urls.of(self.context)
         status_labels = _status_labels(self.context)
-        zone = _current_timezone(self.context)
+        zone = timezone.get_current_timezone()
         return {
             "slug": publication.slug,
             "title": publication.title,
@@ -182,7 +176,7 @@ class PublicArticleSerializer(serializers.Serializer):
 
     def to_representation(self, article) -> dict:
         publication = article.publication
-        zone = _current_timezone(self.context)
+        zone = timezone.get_current_timezone()
         return {
             "slug": publication.slug,
             "title": publication.title,

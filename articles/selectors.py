@@ -149,25 +149,9 @@ def last_modified(publication: PublicRow, retracted_sources=(), today: date | No
 
 DEFAULT_ORDERING = ("-last_reviewed_at", "-pk")
 
-# What the list shows of each publication; the body, its HTML and the references stay in the
-# database (most of a row's bytes).
-LIST_FIELDS = (
-    "id",
-    "slug",
-    "title",
-    "summary",
-    "audience",
-    "topic_slug",
-    "topic_name",
-    "approved_at",
-    "last_reviewed_at",
-    "next_review_due",
-)
-
-
 @dataclass(slots=True)
 class ListedPublication:
-    """One row of the public list: the columns in ``LIST_FIELDS`` and its article's facts.
+    """One row of the public list: the publication's list columns and its article's facts.
 
     Plain values rather than a model instance: nothing on a list page can load a column lazily,
     one query per row.
@@ -191,6 +175,20 @@ class ListedPublication:
     @property
     def pk(self) -> int:
         return self.id
+
+
+# What a list row reads of its article, and of the publication itself (the body, its HTML and the
+# references stay in the database: most of a row's bytes).
+ARTICLE_FACTS = {
+    "article_status": F("article__status"),
+    "review_due_reason": F("article__review_due_reason"),
+    "article_updated_at": F("article__updated_at"),
+}
+LIST_FIELDS = tuple(
+    field.name
+    for field in dataclass_fields(ListedPublication)
+    if field.name not in ARTICLE_FACTS and field.name != "public_status"
+)
 
 
 def listed_publications() -> QuerySet[Publication]:
@@ -257,12 +255,7 @@ def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
 
 @functools.cache
 def _page_rows() -> QuerySet[Publication]:
-    facts = {
-        "article_status": F("article__status"),
-        "review_due_reason": F("article__review_due_reason"),
-        "article_updated_at": F("article__updated_at"),
-    }
-    return Publication.objects.annotate(**facts).values(*LIST_FIELDS, *facts)
+    return Publication.objects.annotate(**ARTICLE_FACTS).values(*LIST_FIELDS, *ARTICLE_FACTS)
 
 
 class PublicationPaginator(Paginator):
