@@ -8,6 +8,7 @@ runs a fixed number of queries, whatever the page size or the number of referenc
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time
@@ -325,29 +326,53 @@ def public_publication(slug: str) -> PublishedPage | None:
     ``article_status``. ``cites_retracted_source`` says whether ``retracted_cited_sources`` has
     anything to find.
     """
-    row = next(iter(_published_pages().filter(slug=slug)), None)
-    return PublishedPage(**row) if row else None
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLISHED_PAGE_SQL, [slug])
+        row = cursor.fetchone()
+        columns = [column[0] for column in cursor.description]
+    if row is None:
+        return None
+    return PublishedPage(**{name: _page_value(name, value) for name, value in zip(columns, row, strict=True)})
 
 
-@functools.cache
-def _published_pages() -> QuerySet[Publication]:
-    # Built once per process, filtered per request (see ``_listed_publications``).
-    retracted_citations = PublishedCitation.objects.filter(
-        publication=OuterRef("pk"), source__retracted_on__isnull=False
-    )
-    return (
-        Publication.objects.current()
-        .annotate(
-            cites_retracted_source=Exists(retracted_citations),
-            article_status=F("article__status"),
-            review_due_reason=F("article__review_due_reason"),
-            article_updated_at=F("article__updated_at"),
-            retraction_notice=F("article__retraction_notice"),
-            retracted_at=F("article__retracted_at"),
-        )
-        .values(*(field.name for field in dataclass_fields(PublishedPage)))
-        .order_by()  # the slug is unique among current publications: no ORDER BY, no LIMIT
-    )
+# The article page is the hottest public read and its query never changes shape, so it is written
+# out once in portable SQL: building and compiling the same query with the ORM took several times
+# longer than the database took to answer it. Tests hold it to the ORM's reading of the same rows
+# (tests/public/test_published_page_sql.py) and, on PostgreSQL, to its index plan. ``references`` is quoted:
+# it is an SQL keyword.
+PUBLISHED_PAGE_SQL = """
+    SELECT p.id, p.article_id, p.version, p.slug, p.title, p.summary, p.body_html, p.audience,
+           p.topic_name, p.topic_slug, p.authors, p.reviewers, p."references",
+           p.approved_at, p.created_at, p.first_published_at, p.last_modified_at,
+           p.last_reviewed_at, p.next_review_due,
+           EXISTS (
+               SELECT 1
+               FROM articles_publishedcitation c
+               JOIN articles_source s ON s.id = c.source_id
+               WHERE c.publication_id = p.id AND s.retracted_on IS NOT NULL
+           ) AS cites_retracted_source,
+           a.status AS article_status, a.review_due_reason, a.updated_at AS article_updated_at,
+           a.retraction_notice, a.retracted_at
+    FROM articles_publication p
+    JOIN articles_article a ON a.id = p.article_id
+    WHERE p.slug = %s AND p.superseded_at IS NULL
+"""
+_JSON_COLUMNS = frozenset({"authors", "reviewers", "references"})
+
+
+def _page_value(column: str, value):
+    """A column of ``PUBLISHED_PAGE_SQL`` as the ORM would have loaded it.
+
+    The database adapters already give dates and datetimes (SQLite's by declared type, naive in
+    the database's time zone); JSON arrives as text and EXISTS as 0 or 1 on SQLite.
+    """
+    if column in _JSON_COLUMNS:
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, connection.timezone)
+    if column == "cites_retracted_source":
+        return bool(value)
+    return value
 
 
 @dataclass(frozen=True)

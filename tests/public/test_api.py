@@ -333,7 +333,7 @@ def test_postgresql_plans_a_repeated_public_read_once_per_connection(client, pub
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert any('"articles_publication"."slug" = $' in statement for statement in prepared), prepared
+    assert any("p.slug = $" in statement for statement in prepared), prepared
 
 
 def test_a_search_costs_two_queries(client, publish, django_assert_num_queries):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import selectors
-from articles.models import Article, Publication, Source, Status
+from articles.models import Article, Publication, Status
 
 LIST = "/api/v1/articles/"
 
@@ -113,16 +113,3 @@ def test_on_sqlite_the_list_counts_and_pages_from_its_index_alone(topic):
 
     for plan in (count_plan, page_plan):
         assert "COVERING INDEX publication_list_idx" in plan, plan
-
-
-@pytest.mark.postgres
-def test_postgres_checks_an_article_against_the_retracted_sources_only(published):
-    Source.objects.bulk_create(
-        Source(key=f"library{n}", title=f"Study {n}", doi=f"10.1000/library.{n}") for n in range(3000)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-    plan = selectors._published_pages().filter(slug=published.slug).explain()
-
-    assert "source_retracted_idx" in plan, plan
