@@ -10,14 +10,13 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time
 
 import django_filters
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -150,6 +149,7 @@ def last_modified(publication: PublicRow, retracted_sources=(), today: date | No
 
 DEFAULT_ORDERING = ("-last_reviewed_at", "-pk")
 
+
 @dataclass(slots=True)
 class ListedPublication:
     """One row of the public list: the publication's list columns and its article's facts.
@@ -178,17 +178,19 @@ class ListedPublication:
         return self.id
 
 
-# What a list row reads of its article, and of the publication itself (the body, its HTML and the
-# references stay in the database: most of a row's bytes).
-ARTICLE_FACTS = {
-    "article_status": F("article__status"),
-    "review_due_reason": F("article__review_due_reason"),
-    "article_updated_at": F("article__updated_at"),
-}
-LIST_FIELDS = tuple(
-    field.name
-    for field in dataclass_fields(ListedPublication)
-    if field.name not in ARTICLE_FACTS and field.name != "public_status"
+# The publication's own columns that a list row shows (the body, its HTML and the references stay
+# in the database: most of a row's bytes).
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "audience",
+    "topic_slug",
+    "topic_name",
+    "approved_at",
+    "last_reviewed_at",
+    "next_review_due",
 )
 
 
@@ -243,20 +245,29 @@ def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet
 
 
 def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
-    """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in one query.
+    """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in two queries.
 
-    Only the page's own rows are joined to their articles and have their columns read: the
-    slice picks their primary keys in a subquery, so the rows an OFFSET skips cost an index
-    entry each, whatever the filters.
+    The slice's primary keys come first, so the rows an OFFSET skips cost an index entry each,
+    whatever the filters; then ``LISTED_PUBLICATIONS_SQL`` reads those rows with their articles'
+    facts (hand-written for the reason given at ``PUBLISHED_PAGE_SQL``).
     """
-    ordering = page.query.order_by or DEFAULT_ORDERING
-    rows = _page_rows().filter(pk__in=page.values("pk")).order_by(*ordering)
-    return [ListedPublication(**row) for row in rows]
+    ids = list(page.values_list("pk", flat=True))
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(LISTED_PUBLICATIONS_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
+        rows = {row["id"]: row for row in _loaded(cursor)}
+    return [ListedPublication(**rows[pk]) for pk in ids if pk in rows]
 
 
-@functools.cache
-def _page_rows() -> QuerySet[Publication]:
-    return Publication.objects.annotate(**ARTICLE_FACTS).values(*LIST_FIELDS, *ARTICLE_FACTS)
+LISTED_PUBLICATIONS_SQL = """
+    SELECT p.id, p.slug, p.title, p.summary, p.audience, p.topic_slug, p.topic_name,
+           p.approved_at, p.last_reviewed_at, p.next_review_due,
+           a.status AS article_status, a.review_due_reason, a.updated_at AS article_updated_at
+    FROM articles_publication p
+    JOIN articles_article a ON a.id = p.article_id
+    WHERE p.id IN ({ids})
+"""
 
 
 class PublicationPaginator(Paginator):
@@ -328,18 +339,15 @@ def public_publication(slug: str) -> PublishedPage | None:
     """
     with connection.cursor() as cursor:
         cursor.execute(PUBLISHED_PAGE_SQL, [slug])
-        row = cursor.fetchone()
-        columns = [column[0] for column in cursor.description]
-    if row is None:
-        return None
-    return PublishedPage(**{name: _page_value(name, value) for name, value in zip(columns, row, strict=True)})
+        rows = _loaded(cursor)
+    return PublishedPage(**rows[0]) if rows else None
 
 
 # The article page is the hottest public read and its query never changes shape, so it is written
 # out once in portable SQL: building and compiling the same query with the ORM took several times
-# longer than the database took to answer it. Tests hold it to the ORM's reading of the same rows
-# (tests/public/test_published_page_sql.py) and, on PostgreSQL, to its index plan. ``references`` is quoted:
-# it is an SQL keyword.
+# longer than the database took to answer it. Tests hold it (and LISTED_PUBLICATIONS_SQL) to the
+# ORM's reading of the same rows (tests/public/test_public_sql.py) and, on PostgreSQL, to its
+# index plan. ``references`` is quoted: it is an SQL keyword.
 PUBLISHED_PAGE_SQL = """
     SELECT p.id, p.article_id, p.version, p.slug, p.title, p.summary, p.body_html, p.audience,
            p.topic_name, p.topic_slug, p.authors, p.reviewers, p."references",
@@ -357,22 +365,50 @@ PUBLISHED_PAGE_SQL = """
     JOIN articles_article a ON a.id = p.article_id
     WHERE p.slug = %s AND p.superseded_at IS NULL
 """
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+# Columns of the hand-written reads that the ORM would have converted on loading. The adapters
+# already give dates and datetimes (SQLite's by declared type, but naive, in the database's time
+# zone); JSON arrives as text, and EXISTS as 0 or 1 on SQLite. Other columns are used as they come.
 _JSON_COLUMNS = frozenset({"authors", "reviewers", "references"})
+_BOOLEAN_COLUMNS = frozenset({"cites_retracted_source"})
+_DATETIME_COLUMNS = frozenset(
+    {
+        "approved_at",
+        "created_at",
+        "first_published_at",
+        "last_modified_at",
+        "last_reviewed_at",
+        "article_updated_at",
+        "retracted_at",
+    }
+)
 
 
-def _page_value(column: str, value):
-    """A column of ``PUBLISHED_PAGE_SQL`` as the ORM would have loaded it.
+def _loaded(cursor) -> list[dict]:
+    """The rows of a hand-written public read, by column name, as the ORM would have loaded them."""
+    columns = [column[0] for column in cursor.description]
+    database_zone = connection.timezone
 
-    The database adapters already give dates and datetimes (SQLite's by declared type, naive in
-    the database's time zone); JSON arrives as text and EXISTS as 0 or 1 on SQLite.
-    """
-    if column in _JSON_COLUMNS:
-        return json.loads(value) if isinstance(value, (str, bytes)) else value
-    if isinstance(value, datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value, connection.timezone)
-    if column == "cites_retracted_source":
-        return bool(value)
-    return value
+    def aware(value: datetime | None) -> datetime | None:
+        return value if value is None or value.tzinfo else value.replace(tzinfo=database_zone)
+
+    conversions = [
+        (i, _json if name in _JSON_COLUMNS else bool if name in _BOOLEAN_COLUMNS else aware)
+        for i, name in enumerate(columns)
+        if name in _JSON_COLUMNS or name in _BOOLEAN_COLUMNS or name in _DATETIME_COLUMNS
+    ]
+    loaded = []
+    for row in cursor.fetchall():
+        values = list(row)
+        for i, convert in conversions:
+            values[i] = convert(values[i])
+        loaded.append(dict(zip(columns, values, strict=True)))
+    return loaded
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def article_list(request):
 
     Models: Publication (and, with SHOW_PENDING_CONTENT, pending Articles).
     Template: public/article_list.html. Context: page, topics, filters, pending.
-    Queries: 3 (count, page, topics), 4 with pending content shown.
+    Queries: 4 (count, the page's keys, its rows, topics), 5 with pending content shown.
     """
     filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
     page = selectors.PublicationPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

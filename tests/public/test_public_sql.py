@@ -1,8 +1,9 @@
-"""The article page's hand-written query reads exactly what the ORM reads.
+"""The public reads' hand-written queries read exactly what the ORM reads.
 
-``selectors.PUBLISHED_PAGE_SQL`` replaces an ORM query on the hottest public read. These tests
-define that ORM query here, as the reference, and compare the two on every kind of page: live,
-corrected, flagged for review, citing a retracted source, retracted, superseded and unknown.
+``selectors.PUBLISHED_PAGE_SQL`` (an article page) and ``LISTED_PUBLICATIONS_SQL`` (the rows of a
+list page) replace ORM queries on the hottest public reads. These tests define those ORM queries
+here, as the reference, and compare the two on every kind of page: live, corrected, flagged for
+review, citing a retracted source, retracted, superseded and unknown.
 """
 
 from __future__ import annotations
@@ -89,6 +90,35 @@ def test_flags_retractions_and_new_versions_read_the_same_both_ways(publish, aut
 
 def test_an_unknown_slug_reads_nothing_both_ways(db):
     assert read_both_ways("never-published") == (None, None)
+
+
+def listed_by_orm(publications):
+    facts = {
+        "article_status": F("article__status"),
+        "review_due_reason": F("article__review_due_reason"),
+        "article_updated_at": F("article__updated_at"),
+    }
+    return [
+        {**row, "public_status": ""}
+        for row in publications.annotate(**facts).values(*selectors.LIST_FIELDS, *facts)
+    ]
+
+
+@pytest.mark.parametrize("ordering", ["-last_reviewed", "title", "-title"])
+def test_list_pages_read_the_same_rows_in_the_same_order_both_ways(publish, editor, ordering):
+    for n in range(7):
+        publish(f"Article {n}", audience="professional" if n % 2 else "patient")
+    flagged = publish("Flagged article")
+    workflow.flag_for_rereview(actor=editor, article=flagged, reason="New guideline published.")
+
+    listed = selectors.PublicationFilter({"ordering": ordering}, selectors.listed_publications()).qs
+    professionals = selectors.PublicationFilter({"audience": "professional"}, selectors.listed_publications()).qs
+    for page in (listed[0:3], listed[3:6], listed[6:9], professionals[0:10]):
+        by_sql = [asdict(row) for row in selectors.publication_page(page)]
+        assert by_sql == listed_by_orm(page)
+        assert all(timezone.is_aware(row["article_updated_at"]) for row in by_sql)
+
+    assert [row.title for row in selectors.publication_page(listed[20:30])] == []
 
 
 @pytest.mark.postgres
