@@ -31,20 +31,6 @@ def api_url(request, slug: str) -> str:
     return request.build_absolute_uri(reverse("public-article-detail", kwargs={"slug": slug}))
 
 
-class _Urls:
-    """Absolute page and API URLs of articles, resolved once per request (slugs need no quoting)."""
-
-    def __init__(self, request):
-        self.page = page_url(request, _SLUG)
-        self.api = api_url(request, _SLUG)
-
-    @classmethod
-    def of(cls, context: dict) -> _Urls:
-        if "_urls" not in context:
-            context["_urls"] = cls(context["request"])
-        return context["_urls"]
-
-
 def datetime_text(value: datetime, zone: tzinfo) -> str:
     """``value`` as DRF's DateTimeField renders it (ISO 8601 in ``zone``, UTC as "Z").
 
@@ -54,11 +40,24 @@ def datetime_text(value: datetime, zone: tzinfo) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _status_labels(context: dict) -> dict[str, str]:
-    """The status labels in the request's language, translated once per request (not per row)."""
-    if "_status_labels" not in context:
-        context["_status_labels"] = {status: str(label) for status, label in PublicStatus.LABELS.items()}
-    return context["_status_labels"]
+class _ListFormat:
+    """What every row of one list response shares: URL patterns, time zone and status labels.
+
+    Resolved once per request, not once per row (a list page has up to a hundred rows).
+    """
+
+    def __init__(self, request):
+        self.page_url = page_url(request, _SLUG)
+        self.api_url = api_url(request, _SLUG)
+        self.zone = timezone.get_current_timezone()
+        # In the request's language.
+        self.status_labels = {status: str(label) for status, label in PublicStatus.LABELS.items()}
+
+    @classmethod
+    def of(cls, context: dict) -> _ListFormat:
+        if "_list_format" not in context:
+            context["_list_format"] = cls(context["request"])
+        return context["_list_format"]
 
 
 REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
@@ -120,9 +119,7 @@ class PublicationListSerializer(serializers.Serializer):
         return api_url(self.context["request"], publication.slug)
 
     def to_representation(self, publication) -> dict:
-        urls = _Urls.of(self.context)
-        status_labels = _status_labels(self.context)
-        zone = timezone.get_current_timezone()
+        list_format = _ListFormat.of(self.context)
         return {
             "slug": publication.slug,
             "title": publication.title,
@@ -131,11 +128,11 @@ class PublicationListSerializer(serializers.Serializer):
             "topic": publication.topic_slug,
             "topic_name": publication.topic_name,
             "status": publication.public_status,
-            "status_label": status_labels[publication.public_status],
-            "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
+            "status_label": list_format.status_labels[publication.public_status],
+            "last_reviewed_at": datetime_text(publication.last_reviewed_at, list_format.zone),
             "next_review_due": publication.next_review_due.isoformat(),
-            "url": urls.page.replace(_SLUG, publication.slug),
-            "api_url": urls.api.replace(_SLUG, publication.slug),
+            "url": list_format.page_url.replace(_SLUG, publication.slug),
+            "api_url": list_format.api_url.replace(_SLUG, publication.slug),
         }
 
 
