@@ -260,13 +260,12 @@ def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
     return [ListedPublication(**rows[pk]) for pk in ids if pk in rows]
 
 
-LISTED_PUBLICATIONS_SQL = """
-    SELECT p.id, p.slug, p.title, p.summary, p.audience, p.topic_slug, p.topic_name,
-           p.approved_at, p.last_reviewed_at, p.next_review_due,
+LISTED_PUBLICATIONS_SQL = f"""
+    SELECT {", ".join(f"p.{field}" for field in LIST_FIELDS)},
            a.status AS article_status, a.review_due_reason, a.updated_at AS article_updated_at
     FROM articles_publication p
     JOIN articles_article a ON a.id = p.article_id
-    WHERE p.id IN ({ids})
+    WHERE p.id IN ({{ids}})
 """
 
 

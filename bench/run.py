@@ -102,6 +102,21 @@ def bench_environment(args: argparse.Namespace, workdir: Path) -> dict:
     return env
 
 
+def scenario_paths(slugs: list[str]) -> dict[str, list[str]]:
+    """The paths each scenario loads, in order: every article, and up to 50 list pages."""
+    pages = max(1, min(50, len(slugs) // 20))
+    return {
+        "api detail": [f"/api/v1/articles/{slug}/" for slug in slugs],
+        "api list of 20": [f"/api/v1/articles/?page={p}" for p in range(1, pages + 1)],
+        "html detail": [f"/articles/{slug}/" for slug in slugs],
+    }
+
+
+def bare_path(scenario: str) -> str:
+    """The bare view answering with the bytes of ``scenario``'s first response."""
+    return f"/__bench__/bare/{scenario.replace(' ', '-')}"
+
+
 def prepare(args: argparse.Namespace, env: dict, workdir: Path) -> tuple[list[str], dict]:
     """Migrate, seed, collect static files, store the bare bodies and count queries (in process)."""
     os.environ.update(env)
@@ -124,12 +139,7 @@ def prepare(args: argparse.Namespace, env: dict, workdir: Path) -> tuple[list[st
     print(f"seeded {len(slugs)} published articles in {time.monotonic() - started:.1f}s", flush=True)
 
     client = Client(HTTP_HOST="127.0.0.1")
-    pages = max(1, min(50, len(slugs) // 20))
-    scenarios = {
-        "api detail": [f"/api/v1/articles/{slug}/" for slug in slugs],
-        "api list of 20": [f"/api/v1/articles/?page={p}" for p in range(1, pages + 1)],
-        "html detail": [f"/articles/{slug}/" for slug in slugs],
-    }
+    scenarios = scenario_paths(slugs)
     bare_dir = workdir / "bare"
     bare_dir.mkdir(parents=True, exist_ok=True)
     queries = {}
@@ -274,8 +284,7 @@ def main() -> None:
                     str(queries[name][1]),
                 )
             )
-            bare = f"/__bench__/bare/{name.replace(' ', '-')}"
-            rows.append((name, "bare view", run_load(args, [bare], args.duration, workdir), "0"))
+            rows.append((name, "bare view", run_load(args, [bare_path(name)], args.duration, workdir), "0"))
     finally:
         stop_server(server)
 
