@@ -1,9 +1,9 @@
 """The public, read-only API: current Publications only, anonymous, cacheable.
 
 Each request runs a fixed number of queries (list: the count, the page's keys and its rows;
-detail: the publication, and its retracted sources while it cites any), computes ``ETag`` and ``Last-Modified`` from those rows and answers a
-matching conditional GET with 304 before serialising anything. Whole responses are kept in the
-response cache (``articles.caching``).
+detail: the publication, and its retracted sources while it cites any), computes ``ETag`` and
+``Last-Modified`` from those rows and answers a matching conditional GET with 304 before
+serialising anything. Whole responses are kept in the response cache (``articles.caching``).
 """
 
 from __future__ import annotations
