@@ -396,11 +396,12 @@ def _loaded(cursor) -> list[dict]:
     def aware(value: datetime | None) -> datetime | None:
         return value if value is None or value.tzinfo else value.replace(tzinfo=database_zone)
 
-    conversions = [
-        (i, _json if name in _JSON_COLUMNS else bool if name in _BOOLEAN_COLUMNS else aware)
-        for i, name in enumerate(columns)
-        if name in _JSON_COLUMNS or name in _BOOLEAN_COLUMNS or name in _DATETIME_COLUMNS
-    ]
+    converters = {
+        **dict.fromkeys(_JSON_COLUMNS, _json),
+        **dict.fromkeys(_BOOLEAN_COLUMNS, bool),
+        **dict.fromkeys(_DATETIME_COLUMNS, aware),
+    }
+    conversions = [(i, converters[name]) for i, name in enumerate(columns) if name in converters]
     loaded = []
     for row in cursor.fetchall():
         values = list(row)

@@ -17,7 +17,6 @@ full middleware stack, but no gunicorn and no sockets. Use the bench database th
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -79,7 +78,6 @@ def main() -> None:
     if not shutil.which("valgrind"):
         sys.exit("valgrind is needed: apt-get install valgrind")
     env = {**bench_environment(argparse.Namespace(cache="locmem"), Path(args.workdir)), "BENCH_CACHE": "none"}
-    os.environ.update(env)
     print(f"callgrind, {args.requests} uncached requests per scenario, in process, no response cache")
     for scenario in ("api detail", "api list of 20", "html detail", "bare view"):
         measured = instructions(scenario, args.requests, env) - instructions(scenario, 0, env)
