@@ -1,15 +1,16 @@
 """The public, read-only API: current Publications only, anonymous, cacheable.
 
-Each request runs a fixed number of queries (list: the count, the page's keys and its rows;
-detail: the publication, and its retracted sources while it cites any), computes ``ETag`` and
-``Last-Modified`` from those rows and answers a matching conditional GET with 304 before
-serialising anything. Whole responses are kept in the response cache (``articles.caching``).
+Each request runs a fixed number of queries (list: the count and the page, and for a search the
+page's keys first; detail: the publication, and its retracted sources while it cites any),
+computes ``ETag`` and ``Last-Modified`` from those rows and answers a matching conditional GET
+with 304 before serialising anything. Whole responses are kept in the response cache (``articles.caching``).
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
@@ -90,10 +91,14 @@ class PublicArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.listed_publications()
 
     def filter_queryset(self, queryset):
+        """The list to page through (``PublicationFilter.listing``); 400 when a filter is invalid."""
         # Most requests ask for a plain page; building the filter form is then wasted work.
         if not self.request.query_params.keys() & FILTER_PARAMETERS:
-            return queryset
-        return super().filter_queryset(queryset)
+            return selectors.PublicationListing()
+        filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.listing()
 
     def get_serializer_class(self):
         return PublicArticleSerializer if self.action == "retrieve" else PublicationListSerializer

@@ -82,10 +82,11 @@ def article_list(request):
 
     Models: Publication (and, with SHOW_PENDING_CONTENT, pending Articles).
     Template: public/article_list.html. Context: page, topics, filters, pending.
-    Queries: 4 (count, the page's keys, its rows, topics), 5 with pending content shown.
+    Queries: 3 (count, page, topics), 4 with pending content shown; a search reads the page's keys
+    first (one more).
     """
     filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
-    page = selectors.PublicationPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.PublicationPaginator(filterset.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for publication in page:
         publication.public_status = selectors.public_status(publication, today)
