@@ -1,6 +1,6 @@
 """Count the CPU instructions of one uncached public request, in process, under callgrind.
 
-    python -m bench.instructions [--requests 200]      (after ``make bench`` has seeded)
+    python -m bench.instructions [--requests 200] [--scenario "api list of 20"]    (after make bench)
 
 Requests per second on a shared machine drift by a third within an hour; instruction counts do
 not. ``valgrind --tool=callgrind`` counts what the Python process executes (Django, our code,
@@ -26,6 +26,7 @@ from pathlib import Path
 from bench.run import bare_path, bench_environment, scenario_paths
 
 WARM_UP = 100
+SCENARIOS = ("api detail", "api list of 20", "html detail", "bare view")
 
 
 def run_requests(scenario: str, requests: int) -> None:
@@ -70,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--workdir", default="/tmp/editorial-bench")
+    parser.add_argument("--scenario", action="append", choices=SCENARIOS, help="only these (repeatable)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -79,7 +81,7 @@ def main() -> None:
         sys.exit("valgrind is needed: apt-get install valgrind")
     env = {**bench_environment(argparse.Namespace(cache="locmem"), Path(args.workdir)), "BENCH_CACHE": "none"}
     print(f"callgrind, {args.requests} uncached requests per scenario, in process, no response cache")
-    for scenario in ("api detail", "api list of 20", "html detail", "bare view"):
+    for scenario in args.scenario or SCENARIOS:
         measured = instructions(scenario, args.requests, env) - instructions(scenario, 0, env)
         per_request = measured / args.requests
         print(f"{scenario:<16} {per_request / 1e6:8.2f} M instructions per request", flush=True)
