@@ -8,9 +8,11 @@ output's keys equal to the declared fields.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, tzinfo
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -24,11 +26,23 @@ _SLUG = "--slug--"
 
 def page_url(request, slug: str) -> str:
     """The absolute URL of the article's public page."""
-    return request.build_absolute_uri(reverse("public:article-detail", kwargs={"slug": slug}))
+    return request.build_absolute_uri(_article_path("public:article-detail", slug))
 
 
 def api_url(request, slug: str) -> str:
-    return request.build_absolute_uri(reverse("public-article-detail", kwargs={"slug": slug}))
+    return request.build_absolute_uri(_article_path("public-article-detail", slug))
+
+
+def _article_path(url_name: str, slug: str) -> str:
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _article_path_pattern(url_name, get_script_prefix(), urlconf).replace(_SLUG, slug)
+
+
+@functools.lru_cache(maxsize=32)
+def _article_path_pattern(url_name: str, script_prefix: str, urlconf: str) -> str:
+    # reverse() walks the URLconf on every call, and the public reads ask on every request; the
+    # address of an article only changes with the script prefix and the URLconf (the key).
+    return reverse(url_name, kwargs={"slug": _SLUG}, urlconf=urlconf)
 
 
 def datetime_text(value: datetime, zone: tzinfo) -> str:

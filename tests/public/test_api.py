@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from articles.models import Publication
@@ -177,6 +178,44 @@ def test_detail_has_everything_a_page_needs(client, published, reviewers):
     assert first["retracted"] is False
     assert body["notices"] == []
     assert body["url"] == f"http://testserver/articles/{published.slug}/"
+
+
+def test_addresses_follow_the_script_prefix_of_each_request(client, published):
+    # Mounted under a path (WSGI's SCRIPT_NAME, which the test client does not pass on), every
+    # address carries that path; the next request at the root does not.
+    set_script_prefix("/guide/")
+    try:
+        mounted = client.get(detail(published.slug)).json()
+        listed = client.get(LIST).json()["results"][0]
+    finally:
+        set_script_prefix("/")
+    cache.clear()  # the test client's paths leave the prefix out: the stored responses would match
+    plain = client.get(detail(published.slug)).json()
+
+    assert mounted["url"] == f"http://testserver/guide/articles/{published.slug}/"
+    assert listed["url"] == mounted["url"]
+    assert listed["api_url"] == f"http://testserver/guide/api/v1/articles/{published.slug}/"
+    assert plain["url"] == f"http://testserver/articles/{published.slug}/"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "text/html, application/json;q=0.9"])
+def test_the_api_answers_json_to_any_client_that_accepts_it(client, published, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    for url in (LIST, detail(published.slug)):
+        response = client.get(url, **headers)
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response.json()
+
+
+def test_the_api_honours_what_drf_negotiates(client, published):
+    indented = client.get(detail(published.slug), HTTP_ACCEPT="application/json; indent=2")
+
+    assert indented.content.startswith(b'{\n  "slug"')
+    assert client.get(LIST, HTTP_ACCEPT="text/html").status_code == 406
+    assert client.get(LIST, {"format": "json"}).status_code == 200
+    assert client.get(LIST, {"format": "xml"}).status_code == 404
 
 
 def test_unknown_and_never_approved_slugs_get_the_same_404(client, article, author, topic):
