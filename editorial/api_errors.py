@@ -23,7 +23,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -109,3 +110,17 @@ def exception_handler(exc, context):
     elif isinstance(response.data, dict) and set(response.data) == {"detail"}:
         response.data["code"] = exc.get_codes()
     return response
+
+
+API_PREFIX = "/api/"
+
+
+def page_not_found(request, exception):
+    """The site's 404 (``handler404``): JSON for an address under the API, else the HTML page.
+
+    The API's own views answer their 404s through ``exception_handler``; this covers addresses
+    no route matches (such as a slug with characters a slug cannot have).
+    """
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -37,3 +37,5 @@ urlpatterns = [
     path("editorial/", include("reviews.urls")),
     path("", include("articles.urls")),
 ]
+
+handler404 = "editorial.api_errors.page_not_found"

@@ -25,6 +25,15 @@ def test_404_is_a_page(author_client):
     assert b"Page not found" in response.content
 
 
+def test_an_unknown_api_address_is_a_json_404(client):
+    for path in ("/api/v1/articles/not%20a%20slug/", "/api/v1/nothing-here/"):
+        response = client.get(path)
+
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert b"Page not found" in client.get("/nothing-here/").content
+
+
 def test_409_explains_and_links_back(editor_client, article):
     response = editor_client.post(reverse("editorial:start_review", args=[article.pk]))
 
