@@ -241,3 +241,4 @@ class RetractedArticleSerializer(serializers.Serializer):
 
 class NotFoundSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    code = serializers.CharField(help_text="not_found")
