@@ -49,3 +49,20 @@ def test_postgresql_binds_on_the_server_and_prepares_unless_told_not_to():
     assert "'prepare_threshold': 5" in _database_options(DATABASE_URL=url)
     assert "server_side_binding" not in _database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///tmp.sqlite3")
+
+
+def test_sqlite_connections_write_ahead_and_map_the_file():
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    print([cursor.execute(f'PRAGMA {name}').fetchone()[0] for name in ('journal_mode', 'mmap_size')])"
+    )
+    database = ROOT / ".pytest-settings.sqlite3"
+    try:
+        result = _manage("shell", "-c", code, DATABASE_URL=f"sqlite:///{database}")
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['wal', 268435456]"
