@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Measure Wagtail 8.0.1's API v2 (pages endpoint) under gunicorn with wrk, for comparison with
+# the project's own API (bench/README.md). See bench/wagtail/README.md.
+#
+# Usage: bench/wagtail/run.sh
+#   env: WAGTAIL_BENCH_DIR=/tmp/editorial-bench/wagtail (venv + database), PYTHON=python3,
+#        WARMUP=8 DURATION=8 CONNECTIONS=16 THREADS=2 PORT=8100
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # the code: bench/wagtail in the repository
+WORK_DIR=${WAGTAIL_BENCH_DIR:-/tmp/editorial-bench/wagtail}  # the state: .venv/ and db.sqlite3
+WARMUP=${WARMUP:-8}
+DURATION=${DURATION:-8}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+PORT=${PORT:-8100}
+BASE=http://127.0.0.1:$PORT
+
+WRK=$(command -v wrk || true)
+if [ -z "$WRK" ]; then
+  echo "error: wrk not found on PATH; install it (apt-get install -y wrk) and run again" >&2
+  exit 1
+fi
+command -v curl > /dev/null || { echo "error: curl not found on PATH (apt-get install -y curl)" >&2; exit 1; }
+
+mkdir -p "$WORK_DIR"
+WORK_DIR=$(cd "$WORK_DIR" && pwd)
+VENV=$WORK_DIR/.venv
+PY=$VENV/bin/python
+cd "$HERE"
+# Only this directory on the path: the reference site never sees the project's packages.
+export PYTHONPATH=$HERE
+export DJANGO_SETTINGS_MODULE=refsite.settings
+export WAGTAIL_BENCH_DIR=$WORK_DIR
+export WAGTAIL_BENCH_DB=$WORK_DIR/db.sqlite3
+export PYTHONPYCACHEPREFIX=$WORK_DIR/pycache  # no __pycache__ next to the code
+
+# 0. The venv: created when missing, rebuilt from scratch whenever requirements.txt changes.
+STAMP=$VENV/.requirements.sha256
+want=$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)
+if [ ! -x "$PY" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+  echo "venv: creating $VENV from requirements.txt (${PYTHON:-python3}: $("${PYTHON:-python3}" -V 2>&1))"
+  rm -rf "$VENV"
+  "${PYTHON:-python3}" -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
+  echo "$want" > "$STAMP"
+fi
+echo "venv: $VENV ($("$PY" -V 2>&1), wagtail $("$PY" -c 'import wagtail; print(wagtail.__version__)'))"
+
+# 1. Database: migrate and seed if needed (both are no-ops once done).
+echo "database: $WAGTAIL_BENCH_DB"
+"$PY" manage.py migrate -v0 --no-input
+"$PY" manage.py seed --count 1000
+
+# 2. Path lists, in a scratch dir removed on exit; gunicorn is stopped on exit whatever happens.
+RUN=
+GPID=
+cleanup() {
+  if [ -n "$GPID" ] && kill -0 "$GPID" 2>/dev/null; then
+    kill -TERM "$GPID"
+    for _ in $(seq 1 60); do kill -0 "$GPID" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$GPID" 2>/dev/null && kill -KILL "$GPID"
+    wait "$GPID" 2>/dev/null || true
+  fi
+  [ -n "$RUN" ] && rm -rf "$RUN"
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+RUN=$(mktemp -d "$WORK_DIR/run.XXXXXX")
+"$PY" manage.py shell -v0 -c "
+from wagtail_articles.models import ArticlePage
+ids = list(ArticlePage.objects.live().order_by('path').values_list('id', flat=True))
+open('$RUN/detail.txt', 'w').write(''.join(f'/api/v2/pages/{i}/\n' for i in ids))
+"
+LIST_Q='type=wagtail_articles.ArticlePage&fields=summary,audience,topic,status_label,last_reviewed,next_review_due&order=-last_reviewed&limit=20'
+for k in $(seq 0 49); do echo "/api/v2/pages/?$LIST_Q&offset=$((20 * k))"; done > "$RUN/list.txt"
+echo "paths: $(wc -l < "$RUN/detail.txt") detail, $(wc -l < "$RUN/list.txt") list"
+
+# 3. gunicorn (2 sync workers, no access log).
+if curl -s -o /dev/null "$BASE/" 2>/dev/null; then echo "error: port $PORT already in use" >&2; exit 1; fi
+"$VENV/bin/gunicorn" refsite.wsgi:application \
+  --workers=2 --worker-class=sync --bind="127.0.0.1:$PORT" \
+  --log-level=warning --backlog=2048 &
+GPID=$!
+for i in $(seq 1 150); do
+  curl -s -o /dev/null -f "$BASE/api/v2/pages/?limit=1" && break
+  kill -0 "$GPID" 2>/dev/null || { echo "error: gunicorn exited" >&2; exit 1; }
+  [ "$i" = 150 ] && { echo "error: gunicorn did not answer within 30 s" >&2; exit 1; }
+  sleep 0.2
+done
+echo "gunicorn $("$VENV/bin/gunicorn" --version 2>&1 | tr -dc '0-9.') pid $GPID on $BASE"
+
+# 4. Verify both scenarios answer 200 with the expected content.
+DETAIL0=$(head -1 "$RUN/detail.txt"); LIST0=$(head -1 "$RUN/list.txt")
+curl -s -f -o "$RUN/detail.json" -w "detail %{http_code} %{size_download} bytes  $DETAIL0\n" "$BASE$DETAIL0"
+curl -s -f -o "$RUN/list.json" -w "list   %{http_code} %{size_download} bytes  $LIST0\n" "$BASE$LIST0"
+"$PY" - "$RUN/detail.json" "$RUN/list.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["meta"]["type"] == "wagtail_articles.ArticlePage", d["meta"]
+assert len(d["body"]) > 6000 and "<sup><a href=\"#ref-" in d["body"], "body"
+assert len(d["reviewers"]) == 2 and len(d["references"]) == 5, "children"
+assert {"name", "credentials", "signed_at"} <= d["reviewers"][0].keys()
+assert {"number", "formatted", "doi", "pmid", "url", "retracted"} <= d["references"][0].keys()
+l = json.load(open(sys.argv[2]))
+assert len(l["items"]) == 20 and l["meta"]["total_count"] == 1000, (len(l["items"]), l["meta"])
+assert {"summary", "audience", "topic", "status_label", "last_reviewed", "next_review_due"} <= l["items"][0].keys()
+print(f"verified: detail has body ({len(d['body'])} chars), {len(d['reviewers'])} reviewers, "
+      f"{len(d['references'])} references; list has {len(l['items'])} of {l['meta']['total_count']} items")
+PYEOF
+
+# Warn when other processes are busy: the CPUs are shared by gunicorn, wrk and everything else.
+busy=$(top -bn2 -d1 -w 200 | awk '/^top -/{n++} n==2 && $1 ~ /^[0-9]+$/ && $9+0 >= 20 {print $1" "$9"% "$12}') || true
+if [ -n "$busy" ]; then echo "WARNING: other processes busy before the load (pid %CPU command): $(echo $busy)"; fi
+
+# 5. Load: per scenario, WARMUP s discarded, then DURATION s measured.
+echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s measured; $(nproc) CPUs shared; loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_wrk() {  # paths-file seconds
+  BENCH_PATHS=$1 "$WRK" --threads="$THREADS" --connections="$CONNECTIONS" --duration="$2s" \
+    --timeout=10s --latency --script="$HERE/paths.lua" "$BASE"
+}
+SUMMARY=()
+for scenario in "detail:detail.txt" "list of 20:list.txt"; do
+  name=${scenario%%:*}; file=$RUN/${scenario##*:}
+  run_wrk "$file" "$WARMUP" > /dev/null
+  out=$(run_wrk "$file" "$DURATION")
+  read -r rps p50 p99 errors requests non2xx sock <<< "$(echo "$out" | "$PY" "$HERE/parse_wrk.py")"
+  echo "--- $name: $requests requests in ${DURATION}s, $rps req/s, p50 ${p50} ms, p99 ${p99} ms, non-2xx $non2xx, socket errors $sock"
+  SUMMARY+=("$(printf 'wagtail %-11s %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %s' "$name:" "$rps" "$p50" "$p99" "$errors")")
+done
+
+echo
+printf '%s\n' "${SUMMARY[@]}"
