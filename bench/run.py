@@ -37,21 +37,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-# Each wrk thread walks the paths in order from its own offset, so a warm-up pass covers them all.
-LUA = """
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("offset", threads)
-end
-local paths = {}
-for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local n = nil
-request = function()
-  n = (n or offset * math.floor(#paths / 2)) + 1
-  return wrk.format("GET", paths[(n % #paths) + 1])
-end
-"""
+# wrk's script (also used by bench/wagtail/run.sh): each thread walks the paths in order from
+# its own offset, so a warm-up pass covers them all.
+LUA_SCRIPT = ROOT / "bench" / "paths.lua"
 
 
 @dataclass
@@ -196,7 +184,7 @@ def run_load(args: argparse.Namespace, paths: list[str], seconds: int, workdir: 
     path_file = workdir / "paths.txt"
     path_file.write_text("\n".join(paths) + "\n")
     if shutil.which("wrk") and not args.python_load:
-        return run_wrk(args, path_file, seconds, workdir)
+        return run_wrk(args, path_file, seconds)
     from bench.load import run as python_load
 
     stats = python_load(
@@ -205,9 +193,7 @@ def run_load(args: argparse.Namespace, paths: list[str], seconds: int, workdir: 
     return Result(stats.requests_per_second, stats.p50_ms, stats.p99_ms, stats.errors, stats.requests)
 
 
-def run_wrk(args: argparse.Namespace, path_file: Path, seconds: int, workdir: Path) -> Result:
-    script = workdir / "paths.lua"
-    script.write_text(LUA)
+def run_wrk(args: argparse.Namespace, path_file: Path, seconds: int) -> Result:
     command = [
         "wrk",
         f"--threads={args.threads}",
@@ -215,7 +201,7 @@ def run_wrk(args: argparse.Namespace, path_file: Path, seconds: int, workdir: Pa
         f"--duration={seconds}s",
         "--timeout=10s",
         "--latency",
-        f"--script={script}",
+        f"--script={LUA_SCRIPT}",
         f"http://127.0.0.1:{args.port}",
     ]
     output = subprocess.run(

@@ -117,7 +117,7 @@ if [ -n "$busy" ]; then echo "WARNING: other processes busy before the load (pid
 echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s measured; $(nproc) CPUs shared; loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run_wrk() {  # paths-file seconds
   BENCH_PATHS=$1 "$WRK" --threads="$THREADS" --connections="$CONNECTIONS" --duration="$2s" \
-    --timeout=10s --latency --script="$HERE/paths.lua" "$BASE"
+    --timeout=10s --latency --script="$HERE/../paths.lua" "$BASE"
 }
 SUMMARY=()
 for scenario in "detail:detail.txt" "list of 20:list.txt"; do

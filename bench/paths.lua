@@ -1,5 +1,6 @@
--- As in bench/run.py: each wrk thread walks the paths in order
--- from its own offset, so a warm-up pass covers them all.
+-- wrk's script for bench/run.py and bench/wagtail/run.sh: BENCH_PATHS names a file of paths,
+-- one per line. Each thread walks them in order from its own offset, so a warm-up pass covers
+-- them all.
 local threads = 0
 function setup(thread)
   threads = threads + 1
