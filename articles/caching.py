@@ -218,6 +218,12 @@ def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBas
     return response
 
 
+def not_searching(request: HttpRequest) -> bool:
+    """``cache_if`` for the lists: searches are a long tail, and caching each one would push the
+    popular pages out of the cache."""
+    return not request.GET.get("q")
+
+
 def public_response(
     view: Callable | None = None,
     *,

@@ -51,11 +51,6 @@ class PublicPagination(PageNumberPagination):
     max_page_size = 100
 
 
-def _not_searching(request) -> bool:
-    # Searches are a long tail: caching each one would push the popular pages out of the cache.
-    return not request.GET.get("q")
-
-
 _NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match / If-Modified-Since matched.")
 
 
@@ -113,7 +108,7 @@ class PublicArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
         if detail:
             return caching.public_response(view, uses_query=False)
-        return caching.public_response(view, cache_if=_not_searching)
+        return caching.public_response(view, cache_if=caching.not_searching)
 
     def get_queryset(self):
         return selectors.listed_publications()

@@ -317,9 +317,10 @@ class PublicationListing:
     """
 
     def __init__(self, filters: Mapping[str, Any] | None = None):
-        conditions, self._params = _filter_conditions(filters or {})
+        filters = filters or {}
+        conditions, self._params = _filter_conditions(filters)
         self._where = " AND ".join([_LIVE_CONDITION, *conditions])
-        ordering = PublicationFilter.ORDERINGS[(filters or {}).get("ordering") or "-last_reviewed"]
+        ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
         self._order = _order_sql(ordering, "p")
         self._listed_order = _order_sql(ordering, "listed")
 
@@ -329,10 +330,10 @@ class PublicationListing:
             return cursor.fetchone()[0]
 
     def __getitem__(self, page: slice) -> list[ListedPublication]:
-        offset, limit = page.start or 0, page.stop - (page.start or 0)
+        offset = page.start or 0
         sql = LISTING_PAGE_SQL.format(where=self._where, listed_order=self._listed_order, order=self._order)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self._params, limit, offset])
+            cursor.execute(sql, [*self._params, page.stop - offset, offset])
             return [ListedPublication(**row) for row in _loaded(cursor)]
 
 

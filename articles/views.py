@@ -72,11 +72,7 @@ def review_tracker(status: str) -> list[dict]:
     ]
 
 
-def _not_searching(request) -> bool:
-    return not request.GET.get("q")
-
-
-@caching.public_response(cache_if=_not_searching)
+@caching.public_response(cache_if=caching.not_searching)
 def article_list(request):
     """Approved articles, newest review first, with search and a topic filter.
 
