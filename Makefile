@@ -26,6 +26,7 @@ $(VENV)/.dev-installed: requirements/dev.txt requirements/base.txt | $(BIN)/acti
 run: $(VENV)/.base-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py render_public_documents --no-progress
 	$(PY) manage.py serve_demo --port $(PORT)
 
 test: $(VENV)/.dev-installed

@@ -125,11 +125,17 @@ def release_fingerprint() -> str:
     client's old ETag with 304.
     """
     digest = hashlib.sha256()
-    for value in (settings.SITE_NAME, settings.MEDICAL_DISCLAIMER, settings.SHOW_PENDING_CONTENT):
+    for value in (
+        settings.SITE_NAME,
+        settings.MEDICAL_DISCLAIMER,
+        settings.SHOW_PENDING_CONTENT,
+        settings.TIME_ZONE,
+    ):
         digest.update(repr(value).encode())
     app_dir = Path(__file__).resolve().parent
     base_dir = Path(settings.BASE_DIR)
-    files = [app_dir / name for name in ("public_serializers.py", "selectors.py", "structured_data.py")]
+    modules = ("public_serializers.py", "public_documents.py", "selectors.py", "structured_data.py")
+    files = [app_dir / name for name in modules]
     files += sorted((base_dir / "templates" / "public").glob("*.html"))
     files += [base_dir / "templates" / "base.html"]
     files += sorted((base_dir / "static" / "css").glob("*.css"))

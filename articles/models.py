@@ -479,6 +479,34 @@ class PublishedCitation(ImmutableModel):
         return f"{self.publication_id} [{self.number}] {self.source_id}"
 
 
+class PublicationDocument(models.Model):
+    """A current publication's answer in the public API, rendered once: all but its live parts.
+
+    Derived from the immutable publication, never edited: rendered when the publication is made,
+    again by ``render_public_documents`` when ``format`` is no longer the current one, and
+    deleted when the publication is superseded. A request serves only a document of the current
+    format (``articles.public_documents``), so a stale one is never seen, only re-rendered.
+    """
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, primary_key=True, related_name="document"
+    )
+    format = models.CharField(
+        _("format"),
+        max_length=32,
+        help_text=_("Fingerprint of the code, settings and time zone that rendered it."),
+    )
+    json = models.TextField(_("JSON"))
+    rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("publication document")
+        verbose_name_plural = _("publication documents")
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} ({self.format})"
+
+
 # Notices about sources (retractions, expressions of concern, corrections) -----------------------
 
 

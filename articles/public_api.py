@@ -30,7 +30,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from articles import caching, selectors
+from articles import caching, public_documents, selectors
 from articles.public_serializers import (
     NotFoundSerializer,
     PublicArticleSerializer,
@@ -41,7 +41,6 @@ from editorial.api_errors import exception_handler
 
 NOT_FOUND = "No approved article has this address."
 FILTER_PARAMETERS = frozenset(selectors.PublicationFilter.base_filters)
-_RENDERER = JSONRenderer()
 
 
 class PublicPagination(PageNumberPagination):
@@ -125,7 +124,9 @@ class PublicArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _json(data, status_code: int = status.HTTP_200_OK) -> HttpResponse:
     """``data`` as the API's JSON (DRF's renderer: the same bytes as a DRF response)."""
-    return HttpResponse(_RENDERER.render(data), status=status_code, content_type=_RENDERER.media_type)
+    return HttpResponse(
+        public_documents.render_json(data), status=status_code, content_type=JSONRenderer.media_type
+    )
 
 
 def _answers_errors(view):
@@ -179,12 +180,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @_answers_errors
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``GET /api/v1/articles/{slug}/``: the current publication, 410 if retracted, else 404."""
-    article = selectors.public_article(slug)
+    article = selectors.stored_public_article(slug, public_documents.document_format())
     if article is None:
         # Unknown and never-approved slugs are the same query and the same answer.
         raise NotFound(NOT_FOUND)
+    publication = article.publication
     if article.is_retracted:
-        publication = article.publication
         retracted = {
             "detail": "This article has been retracted.",
             "slug": publication.slug,
@@ -197,13 +198,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     etag = caching.etag_for(
         "api-detail",
         request.build_absolute_uri(request.path),
-        article.publication.pk,
+        publication.pk,
         article.status,
         [(notice.kind, notice.message) for notice in article.notices],
-        [reference["retracted"] for reference in article.references],
+        # The publication fixes its references; only a source retracted since changes them.
+        [source.number for source in article.retracted_sources],
     )
     if response := caching.not_modified(request, etag, article.last_modified):
         return response
-    response = _json(PublicArticleSerializer(article, context={"request": request}).data)
+    response = HttpResponse(
+        public_documents.article_json(article, request), content_type=JSONRenderer.media_type
+    )
     caching.set_validators(response, etag, article.last_modified)
     return response

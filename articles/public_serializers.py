@@ -1,9 +1,10 @@
 """What the public API shows of a Publication (the contract in DESIGN.md, "Public contract").
 
-The declared fields document the API (OpenAPI schema). The two top-level serializers build their
-output directly in ``to_representation`` instead of going field by field: this is the hot path of
-the public API, and DRF's per-field machinery was most of a request's time. A test keeps the
-output's keys equal to the declared fields.
+The declared fields document the API (OpenAPI schema). The hot paths do not go field by field,
+since DRF's per-field machinery was most of a request's time: the list's serializer builds each
+row in ``to_representation``, and an article is answered from ``publication_snapshot`` (stored
+when it is published) and ``live_parts``. Tests keep both equal to the declaration: the keys of
+the list's rows, and the exact bytes of an article (``tests/public/test_documents.py``).
 """
 
 from __future__ import annotations
@@ -151,7 +152,12 @@ class PublicationListSerializer(serializers.Serializer):
 
 
 class PublicArticleSerializer(serializers.Serializer):
-    """Everything an article page shows, from a ``selectors.PublicArticle``."""
+    """Everything an article page shows, from a ``selectors.PublicArticle``.
+
+    The declaration documents the answer and is its reference rendering (tests compare); the API
+    answers ``publication_snapshot`` (stored at publication, ``articles.public_documents``)
+    followed by ``live_parts``, in this order of fields.
+    """
 
     slug = serializers.SlugField(source="publication.slug")
     title = serializers.CharField(source="publication.title")
@@ -163,8 +169,6 @@ class PublicArticleSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(source="publication.audience", choices=Audience.choices)
     topic = serializers.SlugField(source="publication.topic_slug")
     topic_name = serializers.CharField(source="publication.topic_name")
-    status = serializers.ChoiceField(choices=PublicStatus.CHOICES)
-    status_label = serializers.CharField()
     version = serializers.IntegerField(source="publication.version")
     authors = AuthorSerializer(source="publication.authors", many=True)
     reviewers = ReviewerSerializer(source="publication.reviewers", many=True)
@@ -178,6 +182,8 @@ class PublicArticleSerializer(serializers.Serializer):
     )
     next_review_due = serializers.DateField(source="publication.next_review_due")
     references = ReferenceSerializer(many=True)
+    status = serializers.ChoiceField(choices=PublicStatus.CHOICES)
+    status_label = serializers.CharField()
     notices = NoticeSerializer(many=True)
     url = serializers.SerializerMethodField(help_text="The article's public page.")
 
@@ -185,47 +191,53 @@ class PublicArticleSerializer(serializers.Serializer):
     def get_url(self, article) -> str:
         return page_url(self.context["request"], article.publication.slug)
 
-    def to_representation(self, article) -> dict:
-        publication = article.publication
-        zone = timezone.get_current_timezone()
-        return {
-            "slug": publication.slug,
-            "title": publication.title,
-            "summary": publication.summary,
-            "body_html": publication.body_html,
-            "audience": publication.audience,
-            "topic": publication.topic_slug,
-            "topic_name": publication.topic_name,
-            "status": article.status,
-            "status_label": article.status_label,
-            "version": publication.version,
-            "authors": [{"name": author["name"]} for author in publication.authors],
-            "reviewers": [
-                {
-                    field: reviewer.get(field, [] if field == "specialties" else "")
-                    for field in REVIEWER_FIELDS
-                }
-                for reviewer in publication.reviewers
-            ],
-            "created_at": datetime_text(publication.created_at, zone),
-            "first_published_at": datetime_text(publication.first_published_at, zone),
-            "last_modified_at": datetime_text(publication.last_modified_at, zone),
-            "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
-            "next_review_due": publication.next_review_due.isoformat(),
-            "references": [
-                {field: reference.get(field, "") for field in REFERENCE_FIELDS}
-                for reference in article.references
-            ],
-            "notices": [
-                {
-                    "kind": n.kind,
-                    "message": n.message,
-                    "date": n.date.isoformat() if n.date else None,
-                }
-                for n in article.notices
-            ],
-            "url": page_url(self.context["request"], publication.slug),
-        }
+
+def publication_snapshot(publication) -> dict:
+    """The fields of ``PublicArticleSerializer`` that never change once a publication is made.
+
+    ``publication`` is a ``Publication`` or a ``selectors.PublishedPage``. Each reference says
+    whether its source was retracted when the board signed; one retracted since is marked when
+    the article is answered (``public_documents.article_json``).
+    """
+    zone = timezone.get_current_timezone()
+    return {
+        "slug": publication.slug,
+        "title": publication.title,
+        "summary": publication.summary,
+        "body_html": publication.body_html,
+        "audience": publication.audience,
+        "topic": publication.topic_slug,
+        "topic_name": publication.topic_name,
+        "version": publication.version,
+        "authors": [{"name": author["name"]} for author in publication.authors],
+        "reviewers": [
+            {field: reviewer.get(field, [] if field == "specialties" else "") for field in REVIEWER_FIELDS}
+            for reviewer in publication.reviewers
+        ],
+        "created_at": datetime_text(publication.created_at, zone),
+        "first_published_at": datetime_text(publication.first_published_at, zone),
+        "last_modified_at": datetime_text(publication.last_modified_at, zone),
+        "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
+        "next_review_due": publication.next_review_due.isoformat(),
+        "references": [
+            {field: reference.get(field, "") for field in REFERENCE_FIELDS}
+            | {"retracted": bool(reference.get("retracted"))}
+            for reference in publication.references
+        ],
+    }
+
+
+def live_parts(request, article) -> dict:
+    """The fields of ``PublicArticleSerializer`` decided on each request, for a ``PublicArticle``."""
+    return {
+        "status": article.status,
+        "status_label": article.status_label,
+        "notices": [
+            {"kind": n.kind, "message": n.message, "date": n.date.isoformat() if n.date else None}
+            for n in article.notices
+        ],
+        "url": page_url(request, article.publication.slug),
+    }
 
 
 class RetractedArticleSerializer(serializers.Serializer):

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from django.db.models import Max
 
 from articles.bibliography import render_with_sources
-from articles.models import Article, Publication, PublishedCitation
+from articles.models import Article, Publication, PublicationDocument, PublishedCitation
+from articles.public_documents import store_documents
 
 
 def cited_sources(article: Article) -> list:
@@ -20,7 +21,13 @@ def cited_sources(article: Article) -> list:
 
 
 def supersede_current_publication(article: Article, *, at: datetime) -> None:
-    """Mark the article's live publication as replaced; the row itself stays as history."""
+    """Mark the article's live publication as replaced; the row itself stays as history.
+
+    Its API document goes: only a current publication is ever answered.
+    """
+    PublicationDocument.objects.filter(
+        publication__article=article, publication__superseded_at__isnull=True
+    ).delete()
     # The immutable queryset refuses updates; superseding is the one sanctioned change.
     Publication._base_manager.filter(article=article, superseded_at__isnull=True).update(superseded_at=at)
 
@@ -37,7 +44,8 @@ def publish(
     """Snapshot the article's signed content into a new current Publication.
 
     Each numbered reference is also linked to its library source (``PublishedCitation``), so a
-    later retraction of that source reaches the published page.
+    later retraction of that source reaches the published page. The detail API's document is
+    rendered now (``articles.public_documents``).
     """
     sources = {source.key: source for source in cited_sources(article)}
     rendered = render_with_sources(article.body, sources.values())
@@ -86,4 +94,5 @@ def publish(
         PublishedCitation(publication=publication, source=sources[ref.key], number=ref.number)
         for ref in rendered.references
     )
+    store_documents([publication])
     return publication

@@ -124,6 +124,8 @@ def prepare(args: argparse.Namespace, env: dict, workdir: Path) -> tuple[list[st
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.monotonic()
     slugs = seed(args.articles)
+    # As a deploy does: a bench database seeded by earlier code gets documents in today's format.
+    call_command("render_public_documents", verbosity=0)
     print(f"seeded {len(slugs)} published articles in {time.monotonic() - started:.1f}s", flush=True)
 
     client = Client(HTTP_HOST="127.0.0.1")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles import caching
-from articles.public_serializers import PublicArticleSerializer, PublicationListSerializer
+from articles.public_serializers import PublicationListSerializer
 from reviews import workflow
 from tests import factories
 
@@ -90,7 +90,7 @@ def test_a_matching_if_none_match_answers_304_without_rendering(client, publishe
     def refuse(*args, **kwargs):
         raise AssertionError("rendered for a conditional GET that matched")
 
-    monkeypatch.setattr(PublicArticleSerializer, "to_representation", refuse)
+    monkeypatch.setattr("articles.public_documents.article_json", refuse)
     monkeypatch.setattr(PublicationListSerializer, "to_representation", refuse)
     monkeypatch.setattr("articles.views.loader.render_to_string", refuse)
 
@@ -133,6 +133,19 @@ def test_etags_change_with_what_shapes_the_page_besides_data(client, published, 
 
     assert after["ETag"] != before
     assert b"Talk to your doctor." in after.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/articles/{slug}/", "/articles/{slug}/"])
+def test_etags_change_with_the_time_zone_dates_are_written_in(client, published, settings, path):
+    url = path.format(slug=published.slug)
+    before = client.get(url)
+    cache.clear()
+
+    settings.TIME_ZONE = "Asia/Tokyo"
+    after = client.get(url)
+
+    assert after["ETag"] != before["ETag"]
+    assert after.content != before.content
 
 
 # The response cache ---------------------------------------------------------------------------

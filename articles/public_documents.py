@@ -1,0 +1,113 @@
+"""The detail API's stored documents: what never changes in an article's answer, rendered once.
+
+Most of ``GET /api/v1/articles/{slug}/`` is the immutable publication: title, body, authors,
+reviewers, dates and references never change after the board signs them off. Only the status,
+the notices (a retracted source, an overdue review, a correction) and the page's absolute URL are
+decided per request. So ``publish`` renders the rest once, as JSON (``publication_snapshot``),
+into a ``PublicationDocument``; a request reads it with the live facts in one query and appends
+the live fields to it without parsing it (``article_json``). Serialising and rendering the
+snapshot on every request was a third of an uncached article request.
+
+A document is served only in the current *format*: a fingerprint of the code that renders it,
+DRF's JSON settings and the time zone its dates are written in. After a deploy that changes one
+of them, ``manage.py render_public_documents`` renders the documents again; until then a request
+renders its publication's snapshot itself (one query more). The answer is never stale, only
+slower.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+import rest_framework
+from django.core.signals import setting_changed
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
+
+from articles import public_serializers
+from articles.models import Publication, PublicationDocument
+from articles.selectors import PublicArticle, PublishedPage, public_references, published_page
+
+RENDERER = JSONRenderer()
+
+
+def render_json(data) -> bytes:
+    """``data`` as the API's JSON: DRF's renderer, so the same bytes as a DRF response."""
+    return RENDERER.render(data)
+
+
+@functools.lru_cache(maxsize=8)
+def _format_in(zone_name: str) -> str:
+    digest = hashlib.sha256()
+    for module_file in (public_serializers.__file__, __file__):
+        digest.update(Path(module_file).read_bytes())
+    json_settings = (api_settings.UNICODE_JSON, api_settings.COMPACT_JSON, api_settings.STRICT_JSON)
+    digest.update(repr((json_settings, rest_framework.VERSION, zone_name)).encode())
+    return digest.hexdigest()[:16]
+
+
+def document_format() -> str:
+    """The format of a document rendered now, in the current time zone."""
+    return _format_in(timezone.get_current_timezone_name())
+
+
+def _forget_formats(*, setting: str, **_kwargs) -> None:
+    if setting in ("REST_FRAMEWORK", "TIME_ZONE"):
+        _format_in.cache_clear()
+
+
+setting_changed.connect(_forget_formats, dispatch_uid="public-document-formats")
+
+
+def render_document(publication: Publication | PublishedPage) -> str:
+    """``publication``'s snapshot fields as JSON text, a JSON object."""
+    return render_json(public_serializers.publication_snapshot(publication)).decode()
+
+
+def store_documents(publications) -> int:
+    """Render and keep the documents of ``publications`` in the current format; how many.
+
+    An existing document is replaced in the same statement (an upsert), so two processes
+    rendering the same publication cannot collide.
+    """
+    document_format_now = document_format()
+    documents = [
+        PublicationDocument(
+            publication=publication, format=document_format_now, json=render_document(publication)
+        )
+        for publication in publications
+    ]
+    PublicationDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["publication"],
+        update_fields=["format", "json", "rendered_at"],
+    )
+    return len(documents)
+
+
+def publications_without_document():
+    """Current publications with no document in the current format (``render_public_documents``)."""
+    return Publication.objects.current().exclude(document__format=document_format()).order_by("pk")
+
+
+def article_json(article: PublicArticle, request) -> bytes:
+    """The detail API's answer for a live ``selectors.stored_public_article``.
+
+    The stored document with the live fields appended; rendered now when none is stored in the
+    current format, and re-rendered with the references marked when a cited source has been
+    retracted since (rare: the second query has already read which).
+    """
+    stored = article.publication
+    document = stored.document or render_document(published_page(stored.id))
+    if article.retracted_sources:
+        snapshot = json.loads(document)
+        snapshot["references"] = public_references(snapshot["references"], article.retracted_sources)
+        document = render_json(snapshot).decode()
+    live = render_json(public_serializers.live_parts(request, article))
+    # Both are JSON objects from the same renderer: "{snapshot" + "," + "live}" is one object.
+    return document.encode()[:-1] + b"," + live[1:]

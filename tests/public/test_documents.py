@@ -1,0 +1,269 @@
+"""The detail API's stored documents answer exactly what the serializer's declaration renders.
+
+``PublicArticleSerializer``, run field by field by DRF on ``selectors.public_article``, is the
+reference here. The API answers instead from the document stored at publication with the live
+fields appended (``articles.public_documents``). The two must be the same bytes for every kind of
+article, with or without a stored document, in any time zone and for any content.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import fields as dataclass_fields
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles import public_documents, selectors, services
+from articles.models import Publication, PublicationDocument
+from articles.public_serializers import PublicArticleSerializer
+from reviews import workflow
+from tests import states
+
+
+def detail(slug: str) -> str:
+    return f"/api/v1/articles/{slug}/"
+
+
+def reference_answer(slug: str) -> bytes:
+    """What DRF renders from the serializer's declaration for the article at ``slug``."""
+    request = RequestFactory().get(detail(slug))
+    article = selectors.public_article(slug)
+    return public_documents.render_json(PublicArticleSerializer(article, context={"request": request}).data)
+
+
+def current_document(article) -> PublicationDocument:
+    return PublicationDocument.objects.get(publication__article=article, publication__superseded_at__isnull=True)
+
+
+def test_publishing_stores_the_document_in_the_current_format(published):
+    document = current_document(published)
+
+    assert document.format == public_documents.document_format()
+    assert document.json == public_documents.render_document(document.publication)
+
+
+def test_the_answer_is_the_stored_document_and_the_live_fields(client, published):
+    response = client.get(detail(published.slug))
+
+    assert response.content == reference_answer(published.slug)
+
+
+def test_a_stored_document_is_what_is_served(client, published):
+    # Proof that the answer comes from the stored row: edit it behind the publication's back.
+    document = current_document(published)
+    document.json = document.json.replace(published.title, "Rendered at publication")
+    document.save()
+
+    assert client.get(detail(published.slug)).json()["title"] == "Rendered at publication"
+
+
+def test_a_document_of_another_format_is_never_served(client, published, django_assert_num_queries):
+    document = current_document(published)
+    document.json = document.json.replace(published.title, "Rendered by older code")
+    document.format = "older-code"
+    document.save()
+
+    with django_assert_num_queries(2):  # the article, then its publication to render the snapshot
+        response = client.get(detail(published.slug))
+
+    assert response.json()["title"] == published.title
+    assert response.content == reference_answer(published.slug)
+
+
+def test_without_a_document_the_snapshot_is_rendered_per_request(client, published, django_assert_num_queries):
+    PublicationDocument.objects.all().delete()
+
+    with django_assert_num_queries(2):
+        response = client.get(detail(published.slug))
+
+    assert response.content == reference_answer(published.slug)
+    assert not PublicationDocument.objects.exists()  # a read never writes
+
+
+def test_a_document_is_rendered_in_the_time_zone_it_is_served_in(client, published):
+    with override_settings(TIME_ZONE="America/New_York"):
+        assert public_documents.document_format() != current_document(published).format
+        body = client.get(detail(published.slug)).json()
+        assert body["created_at"].endswith("-05:00") or body["created_at"].endswith("-04:00")
+        assert client.get(detail(published.slug)).content == reference_answer(published.slug)
+
+
+@pytest.mark.parametrize("kind", ["corrected", "flagged", "overdue", "retracted source", "two retracted sources"])
+def test_every_kind_of_live_article_answers_as_the_declaration_renders(
+    client, published, author, editor, reviewers, monkeypatch, kind
+):
+    if kind == "corrected":
+        workflow.revise(actor=author, article=published)
+        published.refresh_from_db()
+        published.body += "\nA corrected sentence.\n"
+        services.save_content(published, actor=author, reason="correct the body")
+        states.submitted(published, author)
+        workflow.start_review(actor=editor, article=published)
+        states.approved(published, reviewers[:2])
+    elif kind == "flagged":
+        workflow.flag_for_rereview(actor=editor, article=published, reason="A new guideline.")
+    elif kind == "overdue":
+        due = Publication.objects.get(article=published).next_review_due
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: due + timedelta(days=1))
+    else:
+        for citation in published.citations.order_by("number")[: 2 if kind.startswith("two") else 1]:
+            citation.source.retracted_on = timezone.localdate()
+            citation.source.save()
+
+    body = client.get(detail(published.slug))
+
+    assert body.content == reference_answer(published.slug)
+    assert body.json()["notices"]
+
+
+def test_a_new_approval_replaces_the_document(published, author, editor, reviewers):
+    first = current_document(published).publication_id
+    workflow.flag_for_rereview(actor=editor, article=published, reason="Yearly review.")
+    workflow.start_review(actor=editor, article=published)
+    states.approved(published, reviewers[:2])
+
+    assert list(PublicationDocument.objects.values_list("publication_id", flat=True)) == [
+        Publication.objects.current().get(article=published).pk
+    ]
+    assert current_document(published).publication_id != first
+
+
+# render_public_documents -----------------------------------------------------------------------
+
+
+def render_command(*args) -> str:
+    out = io.StringIO()
+    call_command("render_public_documents", *args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_renders_missing_and_stale_documents_only(publish):
+    missing, stale, current = (publish(f"Article {n}", references=1) for n in range(3))
+    PublicationDocument.objects.filter(publication__article=missing).delete()
+    PublicationDocument.objects.filter(publication__article=stale).update(format="older-code", json="{}")
+    untouched = current_document(current).rendered_at
+
+    assert "Rendered 2 document(s)" in render_command()
+
+    for article in (missing, stale, current):
+        document = current_document(article)
+        assert document.format == public_documents.document_format()
+        assert document.json == public_documents.render_document(document.publication)
+    assert current_document(current).rendered_at == untouched
+    assert "Rendered 0 document(s)" in render_command()
+
+
+def test_the_command_renders_every_document_again_when_asked(publish):
+    publish("One")
+    publish("Two")
+
+    assert "Rendered 2 document(s)" in render_command("--all")
+
+
+def test_the_command_refuses_an_empty_batch(published):
+    with pytest.raises(CommandError, match="--batch-size must be at least 1"):
+        render_command("--batch-size", "0")
+
+
+# Any content -----------------------------------------------------------------------------------
+
+# Text a JSON encoder must escape or may mangle: quotes, backslashes, controls, the line
+# separators DRF escapes, astral characters, HTML.
+awkward_text = st.lists(
+    st.one_of(
+        st.text(st.characters(codec="utf-8"), max_size=8),
+        st.sampled_from(['"', "\\", "\u2028", "\u2029", "</script>", "\x00", "😷"]),
+    ),
+    max_size=6,
+).map("".join)
+moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1), timezones=st.just(UTC))
+
+
+@st.composite
+def published_pages(draw):
+    numbers = range(1, draw(st.integers(0, 6)) + 1)
+    references = [
+        {
+            "number": n,
+            "key": f"k{n}",
+            "formatted": draw(awkward_text),
+            "formatted_html": draw(awkward_text),
+            "doi": draw(awkward_text),
+            "pmid": draw(st.from_regex(r"\A[0-9]{0,8}\Z")),
+            "url": draw(awkward_text),
+            "retracted": draw(st.booleans()),
+        }
+        for n in numbers
+    ]
+    return selectors.PublishedPage(
+        id=draw(st.integers(1, 10**6)),
+        slug=draw(st.from_regex(r"\A[a-z0-9-]{1,30}\Z")),
+        title=draw(awkward_text),
+        approved_at=draw(moments),
+        first_published_at=draw(moments),
+        last_modified_at=draw(moments),
+        next_review_due=draw(st.dates(min_value=date(2000, 1, 1))),
+        cites_retracted_source=False,
+        article_status="approved",
+        review_due_reason="",
+        article_updated_at=draw(moments),
+        retraction_notice="",
+        retracted_at=None,
+        article_id=1,
+        version=draw(st.integers(1, 99)),
+        summary=draw(awkward_text),
+        body_html=draw(awkward_text),
+        audience=draw(st.sampled_from(["patient", "professional"])),
+        topic_name=draw(awkward_text),
+        topic_slug=draw(st.from_regex(r"\A[a-z-]{1,20}\Z")),
+        authors=[{"name": draw(awkward_text)} for _ in range(draw(st.integers(0, 3)))],
+        reviewers=[
+            {
+                "name": draw(awkward_text),
+                "credentials": draw(awkward_text),
+                "specialties": draw(st.lists(awkward_text, max_size=2)),
+                "signed_at": draw(moments).isoformat(),
+            }
+            for _ in range(draw(st.integers(0, 3)))
+        ],
+        references=references,
+        created_at=draw(moments),
+        last_reviewed_at=draw(moments),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    page=published_pages(),
+    status=st.sampled_from(list(selectors.PublicStatus.LABELS)),
+    notices=st.lists(
+        st.builds(selectors.Notice, st.sampled_from(selectors.Notice.KINDS), awkward_text, st.none() | st.dates()),
+        max_size=3,
+    ),
+    retracted_numbers=st.sets(st.integers(1, 6), max_size=3),
+    zone=st.sampled_from(["UTC", "Europe/Paris", "Asia/Kolkata"]),
+)
+def test_any_content_answers_as_the_declaration_renders(page, status, notices, retracted_numbers, zone):
+    retracted = [
+        selectors.RetractedSource(ref["number"], "A source", date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
+        for ref in page.references
+        if ref["number"] in retracted_numbers
+    ]
+    request = RequestFactory().get(detail(page.slug))
+    with timezone.override(zone):
+        stored = selectors.StoredArticle(
+            **{field.name: getattr(page, field.name) for field in dataclass_fields(selectors.PublicationFacts)},
+            document=public_documents.render_document(page),
+        )
+        answered = selectors.PublicArticle(stored, status, notices, retracted, page.approved_at)
+        declared = selectors.PublicArticle(page, status, notices, retracted, page.approved_at)
+
+        assert public_documents.article_json(answered, request) == public_documents.render_json(
+            PublicArticleSerializer(declared, context={"request": request}).data
+        )
