@@ -1,11 +1,13 @@
 """Wagtail 8.0.1 reference site for API v2 speed measurements (production-like: DEBUG off).
 
 Run by bench/wagtail/run.sh, which sets WAGTAIL_BENCH_DB to the SQLite file in its work dir
-(WAGTAIL_BENCH_DIR, default /tmp/editorial-bench/wagtail). Nothing is written next to the code.
+(WAGTAIL_BENCH_DIR, default /tmp/editorial-bench/wagtail), or passes WAGTAIL_BENCH_DATABASE_URL
+on for PostgreSQL. Nothing is written next to the code.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 WORK_DIR = Path(os.environ.get("WAGTAIL_BENCH_DIR", "/tmp/editorial-bench/wagtail"))
 DB_PATH = Path(os.environ.get("WAGTAIL_BENCH_DB", WORK_DIR / "db.sqlite3"))
@@ -79,6 +81,18 @@ DATABASES = {
         "CONN_MAX_AGE": 600,
     }
 }
+# WAGTAIL_BENCH_DATABASE_URL=postgres://user@host:port/name measures on PostgreSQL instead.
+if _url := os.environ.get("WAGTAIL_BENCH_DATABASE_URL"):
+    _parts = urlsplit(_url)
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": _parts.path.lstrip("/"),
+        "USER": _parts.username or "",
+        "PASSWORD": _parts.password or "",
+        "HOST": _parts.hostname or "",
+        "PORT": str(_parts.port or ""),
+        "CONN_MAX_AGE": 600,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
