@@ -6,7 +6,7 @@ the notices (a retracted source, an overdue review, a correction) and the page's
 decided per request. So ``publish`` renders the rest once, as JSON (``publication_snapshot``),
 into a ``PublicationDocument``; a request reads it with the live facts in one query and appends
 the live fields to it without parsing it (``article_json``). Serialising and rendering the
-snapshot on every request was a third of an uncached article request.
+snapshot on every request was over a quarter of an uncached article request.
 
 A document is served only in the current *format*: a fingerprint of the code that renders it,
 DRF's JSON settings and the time zone its dates are written in. After a deploy that changes one
