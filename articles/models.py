@@ -480,7 +480,9 @@ class PublishedCitation(ImmutableModel):
 
 
 class PublicationDocument(models.Model):
-    """A current publication's answer in the public API, rendered once: all but its live parts.
+    """A current publication's answers in the public API, rendered once: all but their live parts.
+
+    ``json`` is the article (``GET /api/v1/articles/{slug}/``), ``list_row`` its row in the list.
 
     Derived from the immutable publication, never edited: rendered when the publication is made,
     again by ``render_public_documents`` when ``format`` is no longer the current one, and
@@ -497,6 +499,7 @@ class PublicationDocument(models.Model):
         help_text=_("Fingerprint of the code, settings and time zone that rendered it."),
     )
     json = models.TextField(_("JSON"))
+    list_row = models.TextField(_("list row JSON"))
     rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
 
     class Meta:

@@ -1,10 +1,10 @@
 """The public, read-only API: current Publications only, anonymous, cacheable.
 
-Each request runs a fixed number of queries (list: the count and the page, and for a search the
-page's keys first; detail: the publication, and its retracted sources while it cites any),
-computes ``ETag`` and ``Last-Modified`` from those rows and answers a matching conditional GET
-with 304 before serialising anything. Whole responses are kept in the response cache
-(``articles.caching``).
+Each request runs a fixed number of queries (list: the page with the count, but a search reads
+the count, then the page's keys; detail: the publication, and its retracted sources while it
+cites any), computes ``ETag`` and ``Last-Modified`` from those rows and answers a matching
+conditional GET with 304 before serialising anything. Whole responses are kept in the response
+cache (``articles.caching``).
 
 GET and HEAD are answered by ``article_list`` and ``article_detail`` without DRF's dispatch:
 the public endpoints use none of what it does per request (authentication, permissions,
@@ -145,13 +145,14 @@ def _answers_errors(view):
 
 def _listing(request: HttpRequest):
     """The list to page through (``PublicationFilter.listing``); 400 when a filter is invalid."""
+    document_format = public_documents.document_format()
     # Most requests ask for a plain page; building the filter form is then wasted work.
     if not request.GET.keys() & FILTER_PARAMETERS:
-        return selectors.PublicationListing()
+        return selectors.PublicationListing(document_format=document_format)
     filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
-    return filterset.listing()
+    return filterset.listing(document_format)
 
 
 @_answers_errors
@@ -171,8 +172,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     last_modified = max((selectors.last_modified(p, today=today) for p in publications), default=None)
     if response := caching.not_modified(request, etag, last_modified):
         return response
-    rows = PublicationListSerializer(publications, many=True, context={"request": request}).data
-    response = _json(pagination.get_paginated_response(rows).data)
+    envelope = pagination.get_paginated_response([]).data
+    response = HttpResponse(
+        public_documents.ListAnswer(request).render(envelope, publications),
+        content_type=JSONRenderer.media_type,
+    )
     caching.set_validators(response, etag, last_modified)
     return response
 

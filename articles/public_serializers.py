@@ -1,10 +1,11 @@
 """What the public API shows of a Publication (the contract in DESIGN.md, "Public contract").
 
-The declared fields document the API (OpenAPI schema). The hot paths do not go field by field,
-since DRF's per-field machinery was most of a request's time: the list's serializer builds each
-row in ``to_representation``, and an article is answered from ``publication_snapshot`` (stored
-when it is published) and ``live_parts``. Tests keep both equal to the declaration: the keys of
-the list's rows, and the exact bytes of an article (``tests/public/test_documents.py``).
+The declared fields document the API (OpenAPI schema) and are the reference rendering of its
+answers. The hot paths do not go field by field, since DRF's per-field machinery was most of a
+request's time: what never changes in an article and in its list row is rendered once, when it
+is published (``publication_snapshot``, ``list_row_snapshot``), and a request appends the live
+fields (``articles.public_documents``). Tests hold the answers to the exact bytes DRF renders
+from these declarations (``tests/public/test_documents.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from rest_framework import serializers
 from articles.models import Audience
 from articles.selectors import Notice, PublicStatus
 
-_SLUG = "--slug--"
+# Stands for the slug in an article's address (its URL pattern is reversed once).
+SLUG_PLACEHOLDER = "--slug--"
 
 
 def page_url(request, slug: str) -> str:
@@ -36,14 +38,14 @@ def api_url(request, slug: str) -> str:
 
 def _article_path(url_name: str, slug: str) -> str:
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _article_path_pattern(url_name, get_script_prefix(), urlconf).replace(_SLUG, slug)
+    return _article_path_pattern(url_name, get_script_prefix(), urlconf).replace(SLUG_PLACEHOLDER, slug)
 
 
 @functools.lru_cache(maxsize=32)
 def _article_path_pattern(url_name: str, script_prefix: str, urlconf: str) -> str:
     # reverse() walks the URLconf on every call, and the public reads ask on every request; the
     # address of an article only changes with the script prefix and the URLconf (the key).
-    return reverse(url_name, kwargs={"slug": _SLUG}, urlconf=urlconf)
+    return reverse(url_name, kwargs={"slug": SLUG_PLACEHOLDER}, urlconf=urlconf)
 
 
 def datetime_text(value: datetime, zone: tzinfo) -> str:
@@ -53,26 +55,6 @@ def datetime_text(value: datetime, zone: tzinfo) -> str:
     """
     text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-class _ListFormat:
-    """What every row of one list response shares: URL patterns, time zone and status labels.
-
-    Resolved once per request, not once per row (a list page has up to a hundred rows).
-    """
-
-    def __init__(self, request):
-        self.page_url = page_url(request, _SLUG)
-        self.api_url = api_url(request, _SLUG)
-        self.zone = timezone.get_current_timezone()
-        # In the request's language.
-        self.status_labels = {status: str(label) for status, label in PublicStatus.LABELS.items()}
-
-    @classmethod
-    def of(cls, context: dict) -> _ListFormat:
-        if "_list_format" not in context:
-            context["_list_format"] = cls(context["request"])
-        return context["_list_format"]
 
 
 REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
@@ -107,7 +89,12 @@ class NoticeSerializer(serializers.Serializer):
 
 
 class PublicationListSerializer(serializers.Serializer):
-    """One article in the list. ``status`` comes from ``selectors.public_status``."""
+    """One article in the list. ``status`` comes from ``selectors.public_status``.
+
+    The declaration documents the row and is its reference rendering (tests compare); the API
+    answers ``list_row_snapshot`` (stored at publication) followed by the live fields, in this
+    order of fields.
+    """
 
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -115,10 +102,10 @@ class PublicationListSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices)
     topic = serializers.SlugField(source="topic_slug", help_text="Topic (specialty) slug.")
     topic_name = serializers.CharField()
-    status = serializers.ChoiceField(source="public_status", choices=PublicStatus.CHOICES)
-    status_label = serializers.SerializerMethodField()
     last_reviewed_at = serializers.DateTimeField()
     next_review_due = serializers.DateField()
+    status = serializers.ChoiceField(source="public_status", choices=PublicStatus.CHOICES)
+    status_label = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The article's public page.")
     api_url = serializers.SerializerMethodField(help_text="This article in the API.")
 
@@ -133,22 +120,22 @@ class PublicationListSerializer(serializers.Serializer):
     def get_api_url(self, publication) -> str:
         return api_url(self.context["request"], publication.slug)
 
-    def to_representation(self, publication) -> dict:
-        list_format = _ListFormat.of(self.context)
-        return {
-            "slug": publication.slug,
-            "title": publication.title,
-            "summary": publication.summary,
-            "audience": publication.audience,
-            "topic": publication.topic_slug,
-            "topic_name": publication.topic_name,
-            "status": publication.public_status,
-            "status_label": list_format.status_labels[publication.public_status],
-            "last_reviewed_at": datetime_text(publication.last_reviewed_at, list_format.zone),
-            "next_review_due": publication.next_review_due.isoformat(),
-            "url": list_format.page_url.replace(_SLUG, publication.slug),
-            "api_url": list_format.api_url.replace(_SLUG, publication.slug),
-        }
+
+def list_row_snapshot(publication) -> dict:
+    """The fields of ``PublicationListSerializer`` that never change once a publication is made.
+
+    ``publication`` is a ``Publication`` or a ``selectors.ListedPublication``.
+    """
+    return {
+        "slug": publication.slug,
+        "title": publication.title,
+        "summary": publication.summary,
+        "audience": publication.audience,
+        "topic": publication.topic_slug,
+        "topic_name": publication.topic_name,
+        "last_reviewed_at": datetime_text(publication.last_reviewed_at, timezone.get_current_timezone()),
+        "next_review_due": publication.next_review_due.isoformat(),
+    }
 
 
 class PublicArticleSerializer(serializers.Serializer):

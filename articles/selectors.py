@@ -7,6 +7,7 @@ runs a fixed number of queries, whatever the page size or the number of referenc
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Mapping
@@ -174,6 +175,8 @@ class ListedPublication:
     article_status: str
     review_due_reason: str
     article_updated_at: datetime
+    # The row's JSON as stored at publication, in the current format (the API's list reads it).
+    stored_row: str | None = None
     public_status: str = ""
 
     @property
@@ -257,10 +260,9 @@ def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
     ids = list(page.values_list("pk", flat=True))
     if not ids:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(LISTED_PUBLICATIONS_SQL.format(ids=", ".join(["%s"] * len(ids))), ids)
-        rows = {row["id"]: row for row in _loaded(cursor)}
-    return [ListedPublication(**rows[pk]) for pk in ids if pk in rows]
+    sql = LISTED_PUBLICATIONS_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    rows = {row.id: row for row in _read(ListedPublication, sql, ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # A list row: the publication's list columns and its article's facts.
@@ -287,22 +289,31 @@ _LIVE_CONDITION = (
     "(SELECT retracted.id FROM articles_article retracted WHERE retracted.retracted_at IS NOT NULL)"
 )
 
-# One page of a listing: the keys of the page from the list index (the rows an OFFSET skips cost
-# an index entry each), then those rows with their articles' facts, in the same order.
+# One page of a listing and the listing's count, in one statement. The page's keys come from the
+# list index (the rows an OFFSET skips cost an index entry each), then those rows with their
+# articles' facts and their stored list rows in the format asked for, in the same order. The
+# count is joined to them, so it arrives even when the page is empty (its row is then all NULL).
+# The page size is written in the statement, not bound: PostgreSQL plans a prepared statement
+# once only if that plan costs no more than one planned for the values, and with an unknown
+# limit it costs the plan for a tenth of the rows. Planning this statement again on every
+# execution took twice as long as running it. There are few page sizes.
 LISTING_PAGE_SQL = f"""
-    SELECT {_LISTED_COLUMNS}
-    FROM articles_publication p
-    JOIN articles_article a ON a.id = p.article_id
-    WHERE p.id IN (
-        SELECT listed.id FROM articles_publication listed
-        WHERE {{where}}
-        ORDER BY {{listed_order}}
-        LIMIT %s OFFSET %s
-    )
+    SELECT page.*, total.listing_count
+    FROM (SELECT COUNT(*) AS listing_count FROM articles_publication listed WHERE {{where}}) total
+    LEFT JOIN (
+        SELECT {_LISTED_COLUMNS}, d.list_row AS stored_row
+        FROM articles_publication p
+        JOIN articles_article a ON a.id = p.article_id
+        LEFT JOIN articles_publicationdocument d ON d.publication_id = p.id AND d.format = %s
+        WHERE p.id IN (
+            SELECT listed.id FROM articles_publication listed
+            WHERE {{where}}
+            ORDER BY {{listed_order}}
+            LIMIT {{limit:d}} OFFSET %s
+        )
+    ) page ON 1 = 1
     ORDER BY {{order}}
 """
-
-LISTING_COUNT_SQL = "SELECT COUNT(*) FROM articles_publication listed WHERE {where}"
 
 
 class PublicationListing:
@@ -310,31 +321,53 @@ class PublicationListing:
 
     It reads what ``PublicationFilter(filters).qs`` would (tests hold the two equal), without
     building ORM queries: on an uncached list page, building and compiling the count and the
-    page's keys cost several times what the database took to answer them. A page is one query,
-    the count another. The SQL comes from the filter set's own declarations (each filter's column
-    and lookup, and ``ORDERINGS``), so a filter is declared once. Searches stay with the ORM
-    (``PublicationFilter.listing``). A paginator counts and slices it like a queryset.
+    page's keys cost several times what the database took to answer them. The SQL comes from the
+    filter set's own declarations (each filter's column and lookup, and ``ORDERINGS``), so a
+    filter is declared once. Searches stay with the ORM (``PublicationFilter.listing``).
+
+    A paginator counts and slices it like a queryset. Told which page will be asked for
+    (``expect_page``, as ``PublicationPaginator`` does), it reads that page with the count, in
+    one statement. Rows carry their stored list row in ``document_format`` when there is one.
     """
 
-    def __init__(self, filters: Mapping[str, Any] | None = None):
+    def __init__(self, filters: Mapping[str, Any] | None = None, *, document_format: str | None = None):
         filters = filters or {}
         conditions, self._params = _filter_conditions(filters)
-        self._where = " AND ".join([_LIVE_CONDITION, *conditions])
+        where = " AND ".join([_LIVE_CONDITION, *conditions])
         ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
-        self._order = _order_sql(ordering, "p")
-        self._listed_order = _order_sql(ordering, "listed")
+        self._sql = functools.partial(
+            LISTING_PAGE_SQL.format,
+            where=where,
+            listed_order=_order_sql(ordering, "listed"),
+            order=_order_sql(ordering, "page"),
+        )
+        self._document_format = document_format
+        self._expected = (0, 0)
+        self._read: tuple[int, int, list[ListedPublication]] | None = None
+
+    def expect_page(self, offset: int, limit: int) -> None:
+        """Read the ``limit`` rows from ``offset`` with the count, when it is counted."""
+        self._expected = (offset, limit)
 
     def count(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(LISTING_COUNT_SQL.format(where=self._where), self._params)
-            return cursor.fetchone()[0]
+        offset, limit = self._expected
+        count, rows = self._read_page(offset, limit)
+        self._read = (offset, limit, rows)
+        return count
 
     def __getitem__(self, page: slice) -> list[ListedPublication]:
         offset = page.start or 0
-        sql = LISTING_PAGE_SQL.format(where=self._where, listed_order=self._listed_order, order=self._order)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*self._params, page.stop - offset, offset])
-            return [ListedPublication(**row) for row in _loaded(cursor)]
+        size = page.stop - offset
+        if self._read and self._read[0] == offset and size <= self._read[1]:
+            return self._read[2][:size]
+        return self._read_page(offset, size)[1]
+
+    def _read_page(self, offset: int, limit: int) -> tuple[int, list[ListedPublication]]:
+        params = [*self._params, self._document_format, *self._params, offset]
+        columns, rows = _fetch(self._sql(limit=limit), params)
+        # The count is the last column of every row; an empty page is one row of NULLs with it.
+        page = [row[:-1] for row in rows if row[0] is not None]
+        return rows[0][-1], _rows_as(ListedPublication, columns[:-1], page)
 
 
 # The SQL operator of each lookup the filter set declares on a column.
@@ -368,9 +401,33 @@ def _order_sql(ordering: tuple[str, ...], alias: str) -> str:
     return ", ".join(terms)
 
 
+_LAST_PAGE_READ_WITH_COUNT = 2**31
+
+
 class PublicationPaginator(Paginator):
-    """Counts and pages a ``PublicationListing``, or a searched ``listed_publications`` queryset
-    (whose page it loads with ``publication_page``)."""
+    """Counts and pages a ``PublicationListing`` (the page read with the count), or a searched
+    ``listed_publications`` queryset (whose page it loads with ``publication_page``)."""
+
+    def get_page(self, number):
+        self._expect(number)
+        return super().get_page(number)
+
+    def page(self, number):
+        self._expect(number)
+        return super().page(number)
+
+    def _expect(self, number) -> None:
+        # Tell a listing which page comes, so that counting it reads that page too. For what is
+        # not a page number (the count then decides between 404 and the first page), the first
+        # page: an offset past the database's integers would be an error, not an empty page.
+        if isinstance(self.object_list, PublicationListing):
+            try:
+                index = int(number)
+            except (TypeError, ValueError, OverflowError):
+                index = 1
+            if not 1 <= index <= _LAST_PAGE_READ_WITH_COUNT:
+                index = 1
+            self.object_list.expect_page((index - 1) * self.per_page, self.per_page)
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
@@ -462,13 +519,6 @@ def published_page(pk: int) -> PublishedPage | None:
     return _read_one(PublishedPage, PUBLISHED_PAGE_BY_ID_SQL, [pk])
 
 
-def _read_one(row_class, sql: str, params: list):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = _loaded(cursor)
-    return row_class(**rows[0]) if rows else None
-
-
 # The article page is the hottest public read and its query never changes shape, so it is written
 # out once in portable SQL: building and compiling the same query with the ORM took several times
 # longer than the database took to answer it. Tests hold it (and LISTED_PUBLICATIONS_SQL) to the
@@ -527,27 +577,66 @@ _DATETIME_COLUMNS = frozenset(
 )
 
 
-def _loaded(cursor) -> list[dict]:
-    """The rows of a hand-written public read, by column name, as the ORM would have loaded them."""
-    columns = [column[0] for column in cursor.description]
-    database_zone = connection.timezone
+def _read(row_class, sql: str, params: list) -> list:
+    """The rows of a hand-written public read, as ``row_class`` instances loaded as the ORM would.
 
-    def aware(value: datetime | None) -> datetime | None:
-        return value if value is None or value.tzinfo else value.replace(tzinfo=database_zone)
+    The statement selects ``row_class``'s fields in their declared order (checked once per shape).
+    """
+    return _rows_as(row_class, *_fetch(sql, params))
 
-    converters = {
-        **dict.fromkeys(_JSON_COLUMNS, _json),
-        **dict.fromkeys(_BOOLEAN_COLUMNS, bool),
-        **dict.fromkeys(_DATETIME_COLUMNS, aware),
-    }
-    conversions = [(i, converters[name]) for i, name in enumerate(columns) if name in converters]
+
+def _fetch(sql: str, params: list) -> tuple[tuple[str, ...], list[tuple]]:
+    """The column names and rows of a hand-written public read."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _load_timestamps_natively(cursor)
+        cursor.execute(sql, params)
+        return tuple(column[0] for column in cursor.description), cursor.fetchall()
+
+
+def _rows_as(row_class, columns: tuple[str, ...], rows: list[tuple]) -> list:
+    conversions = _conversions(row_class, columns)
+    if not conversions:
+        return [row_class(*row) for row in rows]
     loaded = []
-    for row in cursor.fetchall():
+    for row in rows:
         values = list(row)
         for i, convert in conversions:
             values[i] = convert(values[i])
-        loaded.append(dict(zip(columns, values, strict=True)))
+        loaded.append(row_class(*values))
     return loaded
+
+
+def _read_one(row_class, sql: str, params: list):
+    rows = _read(row_class, sql, params)
+    return rows[0] if rows else None
+
+
+def _load_timestamps_natively(cursor) -> None:
+    # Django loads timestamptz with a Python subclass of psycopg's loader, so psycopg cannot use
+    # its C loader: on a list page that was an eighth of the request. psycopg's own loader gives
+    # the same moments, aware in the connection's time zone (UTC, set by Django); only this
+    # cursor's reads are affected.
+    from psycopg.types.datetime import TimestamptzLoader
+
+    cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+
+
+@functools.cache
+def _conversions(row_class, columns: tuple[str, ...]) -> list[tuple[int, Any]]:
+    fields = tuple(field.name for field in dataclasses.fields(row_class))
+    if columns != fields[: len(columns)]:
+        raise TypeError(f"{row_class.__name__} is {fields}, but the statement selects {columns}")
+    converters = {
+        **dict.fromkeys(_JSON_COLUMNS, _json),
+        **dict.fromkeys(_BOOLEAN_COLUMNS, bool),
+        **dict.fromkeys(_DATETIME_COLUMNS, _aware),
+    }
+    return [(i, converters[name]) for i, name in enumerate(columns) if name in converters]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value if value is None or value.tzinfo else value.replace(tzinfo=connection.timezone)
 
 
 @dataclass(frozen=True)
@@ -699,21 +788,22 @@ class PublicationFilter(django_filters.FilterSet):
         model = Publication
         fields = ["q", "topic", "audience", "updated_since", "ordering"]
 
-    def listing(self) -> PublicationListing | QuerySet[Publication]:
+    def listing(self, document_format: str | None = None) -> PublicationListing | QuerySet[Publication]:
         """What a list page with these filters counts and pages through; a filter that is not
-        valid is left out (the API answers 400 for it first).
+        valid is left out (the API answers 400 for it first). ``document_format``: see
+        ``PublicationListing``.
 
         A search is the filtered queryset: PostgreSQL's must be the very expression its GIN index
         covers (``search_vector``), and it costs far more in the database than the ORM's work.
         Anything else is a ``PublicationListing``.
         """
         if not self.is_bound:
-            return PublicationListing()
+            return PublicationListing(document_format=document_format)
         self.form.is_valid()  # cleaning leaves the valid filters only in cleaned_data
         filters = self.form.cleaned_data
         if filters.get("q"):
             return self.qs
-        return PublicationListing(filters)
+        return PublicationListing(filters, document_format=document_format)
 
     def filter_q(self, queryset, name, value):
         return search_publications(queryset, value)

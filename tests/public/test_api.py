@@ -340,14 +340,32 @@ def test_a_corrected_article_says_so_and_a_routine_rereview_does_not(
 
 
 @pytest.mark.parametrize("articles", [1, 20])
-def test_a_list_page_costs_two_queries_whatever_its_size(client, publish, articles, django_assert_num_queries):
+def test_a_list_page_costs_one_query_whatever_its_size(client, publish, articles, django_assert_num_queries):
     for n in range(articles):
         publish(f"Article {n}")
 
-    with django_assert_num_queries(2):  # the count, the page
+    with django_assert_num_queries(1):  # the page, with the count
         response = client.get(LIST, {"page_size": 20})
 
     assert len(response.json()["results"]) == articles
+
+
+def test_a_page_past_the_end_is_404_in_one_query(client, publish, django_assert_num_queries):
+    publish("Only article")
+
+    with django_assert_num_queries(1):
+        response = client.get(LIST, {"page": 2})
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Invalid page."
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", str(2**31), str(10**30)])
+def test_what_is_not_a_page_number_is_404_not_an_error(client, published, page):
+    response = client.get(LIST, {"page": page})
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Invalid page."
 
 
 def test_filters_and_orderings_cost_no_query_more(client, publish, django_assert_num_queries):
@@ -355,7 +373,7 @@ def test_filters_and_orderings_cost_no_query_more(client, publish, django_assert
         publish(f"Article {n}")
     filters = {"topic": "oncology", "audience": "patient", "updated_since": "2020-01-01T00:00:00Z"}
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get(LIST, {**filters, "ordering": "title", "page": 2, "page_size": 2})
 
     assert [r["title"] for r in response.json()["results"]] == ["Article 2"]

@@ -1,9 +1,10 @@
-"""The detail API's stored documents answer exactly what the serializer's declaration renders.
+"""The public API's stored documents answer exactly what the serializers' declarations render.
 
-``PublicArticleSerializer``, run field by field by DRF on ``selectors.public_article``, is the
-reference here. The API answers instead from the document stored at publication with the live
-fields appended (``articles.public_documents``). The two must be the same bytes for every kind of
-article, with or without a stored document, in any time zone and for any content.
+``PublicArticleSerializer`` and ``PublicationListSerializer``, run field by field by DRF, are the
+reference here. The API answers instead from what was stored at publication with the live fields
+appended (``articles.public_documents``): an article's document, and each list row's. The two
+must be the same bytes for every kind of article, with or without stored documents, in any time
+zone and for any content.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.request import Request
 
 from articles import public_documents, selectors, services
 from articles.models import Publication, PublicationDocument
-from articles.public_serializers import PublicArticleSerializer
+from articles.public_api import PublicPagination
+from articles.public_serializers import PublicArticleSerializer, PublicationListSerializer
 from reviews import workflow
 from tests import states
 
@@ -41,11 +45,27 @@ def current_document(article) -> PublicationDocument:
     return PublicationDocument.objects.get(publication__article=article, publication__superseded_at__isnull=True)
 
 
+LIST = "/api/v1/articles/"
+
+
+def reference_list_answer(query: dict) -> bytes:
+    """What DRF renders for the list page ``query`` asks for, from the list serializer's declaration."""
+    request = RequestFactory().get(LIST, query)
+    pagination = PublicPagination()
+    filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
+    rows = pagination.paginate_queryset(filterset.listing(), Request(request))
+    for row in rows:
+        row.public_status = selectors.public_status(row)
+    data = PublicationListSerializer(rows, many=True, context={"request": request}).data
+    return public_documents.render_json(pagination.get_paginated_response(data).data)
+
+
 def test_publishing_stores_the_document_in_the_current_format(published):
     document = current_document(published)
 
     assert document.format == public_documents.document_format()
     assert document.json == public_documents.render_document(document.publication)
+    assert document.list_row == public_documents.render_list_row(document.publication)
 
 
 def test_the_answer_is_the_stored_document_and_the_live_fields(client, published):
@@ -122,6 +142,70 @@ def test_every_kind_of_live_article_answers_as_the_declaration_renders(
     assert body.json()["notices"]
 
 
+# The list's rows ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(publish, editor):
+    """Five live articles, one of them flagged for review."""
+    articles = [publish(f"Listed {n}", references=1) for n in range(5)]
+    workflow.flag_for_rereview(actor=editor, article=articles[1], reason="A new guideline.")
+    return articles
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"page_size": 2, "page": 2}, {"ordering": "title", "page_size": 3}, {"audience": "patient", "page_size": 100}],
+)
+def test_the_list_answers_as_the_declaration_renders(client, listed, query):
+    response = client.get(LIST, query)
+
+    assert response.content == reference_list_answer(query)
+
+
+def test_overdue_and_flagged_rows_answer_as_the_declaration_renders(client, listed, monkeypatch):
+    due = Publication.objects.get(article=listed[0]).next_review_due
+    for today, statuses in ((due, {"approved", "review_due"}), (due + timedelta(days=1), {"review_due"})):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, today=today, **kwargs: today)
+        cache.clear()  # the response cache keeps the day's answer until it expires
+        response = client.get(LIST)
+
+        assert response.content == reference_list_answer({})
+        assert {row["status"] for row in response.json()["results"]} == statuses
+
+
+def test_a_stored_list_row_is_what_is_listed(client, listed):
+    PublicationDocument.objects.filter(publication__article=listed[3]).update(
+        list_row=current_document(listed[3]).list_row.replace("Listed 3", "Rendered at publication")
+    )
+
+    titles = [row["title"] for row in client.get(LIST).json()["results"]]
+
+    assert "Rendered at publication" in titles and "Listed 3" not in titles
+
+
+def test_list_rows_missing_or_of_another_format_are_rendered_per_request(
+    client, listed, django_assert_num_queries
+):
+    PublicationDocument.objects.filter(publication__article=listed[0]).delete()
+    PublicationDocument.objects.filter(publication__article=listed[1]).update(
+        format="older-code", list_row='{"title":"Rendered by older code"}'
+    )
+
+    with django_assert_num_queries(1):
+        response = client.get(LIST)
+
+    assert response.content == reference_list_answer({})
+    assert PublicationDocument.objects.count() == 4  # a read never writes
+
+
+def test_list_rows_are_rendered_in_the_time_zone_they_are_served_in(client, listed):
+    with override_settings(TIME_ZONE="Asia/Kolkata"):
+        body = client.get(LIST).json()
+        assert all(row["last_reviewed_at"].endswith("+05:30") for row in body["results"])
+        assert client.get(LIST).content == reference_list_answer({})
+
+
 def test_a_new_approval_replaces_the_document(published, author, editor, reviewers):
     first = current_document(published).publication_id
     workflow.flag_for_rereview(actor=editor, article=published, reason="Yearly review.")
@@ -155,6 +239,7 @@ def test_the_command_renders_missing_and_stale_documents_only(publish):
         document = current_document(article)
         assert document.format == public_documents.document_format()
         assert document.json == public_documents.render_document(document.publication)
+        assert document.list_row == public_documents.render_list_row(document.publication)
     assert current_document(current).rendered_at == untouched
     assert "Rendered 0 document(s)" in render_command()
 
@@ -267,3 +352,43 @@ def test_any_content_answers_as_the_declaration_renders(page, status, notices, r
         assert public_documents.article_json(answered, request) == public_documents.render_json(
             PublicArticleSerializer(declared, context={"request": request}).data
         )
+
+
+@st.composite
+def listed_rows(draw):
+    return selectors.ListedPublication(
+        id=draw(st.integers(1, 10**6)),
+        slug=draw(st.from_regex(r"\A[-a-zA-Z0-9_]{1,50}\Z")),  # a SlugField's alphabet
+        title=draw(awkward_text),
+        summary=draw(awkward_text),
+        audience=draw(st.sampled_from(["patient", "professional"])),
+        topic_slug=draw(st.from_regex(r"\A[a-z-]{1,20}\Z")),
+        topic_name=draw(awkward_text),
+        approved_at=draw(moments),
+        last_reviewed_at=draw(moments),
+        next_review_due=draw(st.dates(min_value=date(2000, 1, 1))),
+        article_status="approved",
+        review_due_reason="",
+        article_updated_at=draw(moments),
+        public_status=draw(st.sampled_from(list(selectors.PublicStatus.LABELS))),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(listed_rows(), max_size=4),
+    stored=st.lists(st.booleans(), min_size=4, max_size=4),
+    count=st.integers(0, 10**6),
+    zone=st.sampled_from(["UTC", "Europe/Paris", "Asia/Kolkata"]),
+)
+def test_any_list_rows_answer_as_the_declaration_renders(rows, stored, count, zone):
+    request = RequestFactory().get(LIST, {"page": 2})
+    envelope = {"count": count, "next": f"http://testserver{LIST}?page=3", "previous": None}
+    with timezone.override(zone):
+        for row, keep in zip(rows, stored, strict=False):
+            row.stored_row = public_documents.render_list_row(row) if keep else None
+        declared = PublicationListSerializer(rows, many=True, context={"request": request}).data
+
+        answered = public_documents.ListAnswer(request).render({**envelope, "results": []}, rows)
+
+        assert answered == public_documents.render_json({**envelope, "results": declared})

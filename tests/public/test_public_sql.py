@@ -23,8 +23,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import selectors, services
-from articles.models import Article, Publication, PublishedCitation, Source, Status
+from articles import public_documents, selectors, services
+from articles.models import Article, Publication, PublicationDocument, PublishedCitation, Source, Status
+from articles.public_documents import store_documents
 from reviews import workflow
 from tests import factories, states
 
@@ -106,7 +107,7 @@ def listed_by_orm(publications):
         "article_updated_at": F("article__updated_at"),
     }
     return [
-        {**row, "public_status": ""}
+        {**row, "stored_row": None, "public_status": ""}
         for row in publications.annotate(**facts).values(*selectors.LIST_FIELDS, *facts)
     ]
 
@@ -205,11 +206,18 @@ list_filters = st.fixed_dictionaries(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(filters=list_filters, start=st.integers(0, 20), size=st.integers(1, 25))
-def test_a_listing_counts_and_pages_as_the_orm_filters(varied_publications, filters, start, size):
+@given(
+    filters=list_filters,
+    start=st.integers(0, 20),
+    size=st.integers(1, 25),
+    expected=st.none() | st.tuples(st.integers(0, 20), st.integers(1, 25)),
+)
+def test_a_listing_counts_and_pages_as_the_orm_filters(varied_publications, filters, start, size, expected):
     filterset = selectors.PublicationFilter(filters, selectors.listed_publications())
     by_orm = filterset.qs
     listing = filterset.listing()
+    if expected:  # the page read with the count: the one asked for, or another
+        listing.expect_page(*expected)
 
     assert isinstance(listing, selectors.PublicationListing)
     assert listing.count() == by_orm.count()
@@ -244,6 +252,42 @@ def test_a_listing_page_is_one_query_and_past_the_end_is_empty(varied_publicatio
     assert len(page) == 1
     assert [row.title for row in rows] == sorted(row.title for row in rows)
     assert listing[40:60] == []
+
+
+def test_a_listing_reads_the_page_it_expects_with_its_count(varied_publications):
+    listing = selectors.PublicationListing({"ordering": "title"})
+    listing.expect_page(10, 5)
+
+    with CaptureQueriesContext(connection) as reads:
+        assert listing.count() == 16
+        rows = listing[10:15]
+        last = listing[10:12]  # a shorter last page: the same read
+    assert len(reads) == 1
+    assert [row.title for row in last] == [row.title for row in rows][:2]
+
+    with CaptureQueriesContext(connection) as reads:
+        assert len(listing[15:20]) == 1  # another page is read by itself
+    assert len(reads) == 1
+
+
+def test_a_listing_past_the_end_still_counts(varied_publications):
+    listing = selectors.PublicationListing()
+    listing.expect_page(100, 20)
+
+    assert listing.count() == 16
+    assert listing[100:120] == []
+
+
+def test_a_listing_rows_carry_their_stored_list_row_in_the_format_asked(varied_publications):
+    store_documents(Publication.objects.current())
+    document_format = public_documents.document_format()
+
+    rows = selectors.PublicationListing(document_format=document_format)[0:20]
+    other = selectors.PublicationListing(document_format="another format")[0:20]
+
+    stored = dict(PublicationDocument.objects.values_list("publication_id", "list_row"))
+    assert rows and all(row.stored_row == stored[row.id] for row in rows)
+    assert all(row.stored_row is None for row in other)
 
 
 @pytest.mark.postgres

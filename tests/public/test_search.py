@@ -131,4 +131,5 @@ def test_on_postgres_a_list_page_reads_its_keys_from_the_list_index(topic):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "Index Only Scan using publication_list_idx" in plan, plan
-    assert "Index Scan using articles_publication_pkey" in plan, plan
+    # Then the page's rows by key (an index or a bitmap scan of the primary key).
+    assert "Index Scan using articles_publication_pkey" in plan or "on articles_publication_pkey" in plan, plan

@@ -1,9 +1,10 @@
-"""``manage.py render_public_documents``: render the detail API's stored documents again.
+"""``manage.py render_public_documents``: render the public API's stored documents again.
 
-Run it after a deploy (after ``migrate``): a publication whose document was rendered by other
-code, DRF settings or time zone is answered correctly but renders its snapshot on every request
-until this has run (``articles.public_documents``). Only what is missing or stale is rendered,
-so it is cheap to run on every deploy; ``--all`` renders every current publication's again.
+Run it after a deploy (after ``migrate``): a publication whose document (its article's answer
+and its list row) was rendered by other code, DRF settings or time zone is answered correctly
+but renders its snapshot on every request until this has run (``articles.public_documents``).
+Only what is missing or stale is rendered, so it is cheap to run on every deploy; ``--all``
+renders every current publication's again.
 """
 
 from __future__ import annotations
