@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -53,10 +53,24 @@ class PublicPagination(PageNumberPagination):
 _NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match / If-Modified-Since matched.")
 
 
+def _text_parameter(name: str, **schema) -> OpenApiParameter:
+    """A text filter as its form field validates it: no NUL character (Django refuses them)."""
+    declared = selectors.PublicationFilter.base_filters[name]
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": r"^[^\x00]*$", **schema},
+        description=str(declared.extra.get("help_text", "")),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Approved articles",
         description="Live publications, newest review first. Supports conditional GET (ETag).",
+        parameters=[
+            _text_parameter("q", maxLength=selectors.PublicationFilter.base_filters["q"].extra["max_length"]),
+            _text_parameter("topic"),
+        ],
         responses={
             200: PublicationListSerializer(many=True),
             304: _NOT_MODIFIED,

@@ -40,6 +40,19 @@ def test_the_schema_is_valid_openapi_3_and_documents_the_public_api(client, db):
         assert field in article
 
 
+def test_the_schema_declares_what_the_text_filters_refuse(client, db):
+    # A request the schema allows must not be refused (the conformance test sends such requests).
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}
+
+    assert parameters["q"]["maxLength"] == 200
+    assert client.get("/api/v1/articles/", {"q": "x" * 201}).status_code == 400
+    for name in ("q", "topic"):
+        assert not re.fullmatch(parameters[name]["pattern"], "nausea\x00")
+        assert re.fullmatch(parameters[name]["pattern"], "nausea and vomiting")
+        assert client.get("/api/v1/articles/", {name: "nausea\x00"}).status_code == 400
+
+
 def test_the_docs_page_loads_its_assets_from_this_site(client, db):
     response = client.get("/api/v1/docs/")
 
