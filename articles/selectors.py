@@ -364,10 +364,10 @@ class PublicationListing:
 
     def _read_page(self, offset: int, limit: int) -> tuple[int, list[ListedPublication]]:
         params = [*self._params, self._document_format, *self._params, offset]
-        columns, rows = _fetch(self._sql(limit=limit), params)
+        rows = _fetch(self._sql(limit=limit), params)
         # The count is the last column of every row; an empty page is one row of NULLs with it.
         page = [row[:-1] for row in rows if row[0] is not None]
-        return rows[0][-1], _rows_as(ListedPublication, columns[:-1], page)
+        return rows[0][-1], _rows_as(ListedPublication, page)
 
 
 # The SQL operator of each lookup the filter set declares on a column.
@@ -580,22 +580,24 @@ _DATETIME_COLUMNS = frozenset(
 def _read(row_class, sql: str, params: list) -> list:
     """The rows of a hand-written public read, as ``row_class`` instances loaded as the ORM would.
 
-    The statement selects ``row_class``'s fields in their declared order (checked once per shape).
+    The statement selects ``row_class``'s fields in their declared order
+    (``tests/public/test_public_sql.py`` checks each statement against its row class): reading the
+    column names of every result cost more than building its rows.
     """
-    return _rows_as(row_class, *_fetch(sql, params))
+    return _rows_as(row_class, _fetch(sql, params))
 
 
-def _fetch(sql: str, params: list) -> tuple[tuple[str, ...], list[tuple]]:
-    """The column names and rows of a hand-written public read."""
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """The rows of a hand-written public read."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _load_timestamps_natively(cursor)
         cursor.execute(sql, params)
-        return tuple(column[0] for column in cursor.description), cursor.fetchall()
+        return cursor.fetchall()
 
 
-def _rows_as(row_class, columns: tuple[str, ...], rows: list[tuple]) -> list:
-    conversions = _conversions(row_class, columns)
+def _rows_as(row_class, rows: list[tuple]) -> list:
+    conversions = _conversions(row_class)
     if not conversions:
         return [row_class(*row) for row in rows]
     loaded = []
@@ -623,16 +625,14 @@ def _load_timestamps_natively(cursor) -> None:
 
 
 @functools.cache
-def _conversions(row_class, columns: tuple[str, ...]) -> list[tuple[int, Any]]:
-    fields = tuple(field.name for field in dataclasses.fields(row_class))
-    if columns != fields[: len(columns)]:
-        raise TypeError(f"{row_class.__name__} is {fields}, but the statement selects {columns}")
+def _conversions(row_class) -> list[tuple[int, Any]]:
     converters = {
         **dict.fromkeys(_JSON_COLUMNS, _json),
         **dict.fromkeys(_BOOLEAN_COLUMNS, bool),
         **dict.fromkeys(_DATETIME_COLUMNS, _aware),
     }
-    return [(i, converters[name]) for i, name in enumerate(columns) if name in converters]
+    fields = dataclasses.fields(row_class)
+    return [(i, converters[field.name]) for i, field in enumerate(fields) if field.name in converters]
 
 
 def _aware(value: datetime | None) -> datetime | None:

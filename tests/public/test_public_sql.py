@@ -10,7 +10,7 @@ on lists over any combination of filters, orderings and pages.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import MISSING, asdict
 from dataclasses import fields as dataclass_fields
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -242,6 +242,31 @@ def test_a_listing_ignores_invalid_filters_as_the_filter_set_does(varied_publica
 
     assert listing.count() == filterset.qs.count() == 8
     assert {row.topic_slug for row in listing[0:20]} == {"oncology"}
+
+
+@pytest.mark.parametrize(
+    "row_class,sql,params,extra",
+    [
+        (selectors.PublishedPage, selectors.PUBLISHED_PAGE_SQL, ["a-slug"], ()),
+        (selectors.PublishedPage, selectors.PUBLISHED_PAGE_BY_ID_SQL, [1], ()),
+        (selectors.StoredArticle, selectors.STORED_ARTICLE_SQL, ["format", "a-slug"], ()),
+        (selectors.ListedPublication, selectors.LISTED_PUBLICATIONS_SQL.format(ids="%s"), [1], ()),
+        (selectors.ListedPublication, selectors.PublicationListing()._sql(limit=5), [None, 0], ("listing_count",)),
+    ],
+)
+def test_each_public_statement_selects_its_row_class_fields_in_order(db, row_class, sql, params, extra):
+    # The rows are built positionally, without reading the column names of each result.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = tuple(column[0] for column in cursor.description)
+
+    fields = tuple(field.name for field in dataclass_fields(row_class))
+    selected = columns[: len(columns) - len(extra)]
+    assert selected == fields[: len(selected)]
+    assert columns[len(selected) :] == extra
+    # What a row class adds after the statement's columns has a default (a ListedPublication's
+    # stored row and status).
+    assert all(f.default is not MISSING for f in dataclass_fields(row_class)[len(selected) :])
 
 
 def test_a_listing_page_is_one_query_and_past_the_end_is_empty(varied_publications):
