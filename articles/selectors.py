@@ -343,7 +343,7 @@ class PublicationListing:
         )
         self._document_format = document_format
         self._expected = (0, 0)
-        self._read: tuple[int, int, list[ListedPublication]] | None = None
+        self._counted_page: tuple[int, int, list[ListedPublication]] | None = None
 
     def expect_page(self, offset: int, limit: int) -> None:
         """Read the ``limit`` rows from ``offset`` with the count, when it is counted."""
@@ -352,14 +352,14 @@ class PublicationListing:
     def count(self) -> int:
         offset, limit = self._expected
         count, rows = self._read_page(offset, limit)
-        self._read = (offset, limit, rows)
+        self._counted_page = (offset, limit, rows)
         return count
 
     def __getitem__(self, page: slice) -> list[ListedPublication]:
         offset = page.start or 0
         size = page.stop - offset
-        if self._read and self._read[0] == offset and size <= self._read[1]:
-            return self._read[2][:size]
+        if self._counted_page and self._counted_page[0] == offset and size <= self._counted_page[1]:
+            return self._counted_page[2][:size]
         return self._read_page(offset, size)[1]
 
     def _read_page(self, offset: int, limit: int) -> tuple[int, list[ListedPublication]]:

@@ -5,7 +5,8 @@
 # Usage: bench/wagtail/run.sh
 #   env: WAGTAIL_BENCH_DIR=/tmp/editorial-bench/wagtail (venv + database), PYTHON=python3,
 #        WARMUP=8 DURATION=8 CONNECTIONS=16 THREADS=2 PORT=8100,
-#        WAGTAIL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wagtail_bench (else SQLite)
+#        WAGTAIL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wagtail_bench (else SQLite),
+#        SERVE_PATHS_DIR=dir: serve only, until stopped, with the path lists written to dir
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # the code: bench/wagtail in the repository
 WORK_DIR=${WAGTAIL_BENCH_DIR:-/tmp/editorial-bench/wagtail}  # the state: .venv/ and db.sqlite3
@@ -115,6 +116,15 @@ assert {"summary", "audience", "topic", "status_label", "last_reviewed", "next_r
 print(f"verified: detail has body ({len(d['body'])} chars), {len(d['reviewers'])} reviewers, "
       f"{len(d['references'])} references; list has {len(l['items'])} of {l['meta']['total_count']} items")
 PYEOF
+
+# With SERVE_PATHS_DIR, serve without loading: copy the path lists there and serve until stopped
+# (bench/compare.py loads this server and ours in turn).
+if [ -n "${SERVE_PATHS_DIR:-}" ]; then
+  cp "$RUN/detail.txt" "$RUN/list.txt" "$SERVE_PATHS_DIR/"
+  echo "serving on $BASE until stopped"
+  wait "$GPID"
+  exit 0
+fi
 
 # Warn when other processes are busy: the CPUs are shared by gunicorn, wrk and everything else.
 busy=$(top -bn2 -d1 -w 200 | awk '/^top -/{n++} n==2 && $1 ~ /^[0-9]+$/ && $9+0 >= 20 {print $1" "$9"% "$12}') || true
