@@ -7,7 +7,7 @@ decided per request. So ``publish`` renders the rest once, as JSON (``publicatio
 into a ``PublicationDocument``; a request reads it with the live facts in one query and appends
 the live fields to it without parsing it (``article_json``). Serialising and rendering the
 snapshot on every request was over a quarter of an uncached article request. A row of the list
-is kept the same way (``list_row_snapshot``, appended to by ``ListRows``): serialising twenty
+is kept the same way (``list_row_snapshot``, appended to by ``ListAnswer``): serialising twenty
 rows was a fifth of an uncached list page.
 
 A document is served only in the current *format*: a fingerprint of the code that renders it,
