@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import set_script_prefix
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 from articles.models import Publication
-from articles.public_api import NOT_FOUND
+from articles.public_api import NOT_FOUND, PublicPagination
 from reviews import workflow
 from tests import factories, states
 
@@ -464,3 +471,27 @@ def test_public_times_are_written_exactly_as_drf_writes_them(zone, moment):
 
     with timezone.override(zone):
         assert datetime_text(moment, timezone.get_current_timezone()) == DateTimeField().to_representation(moment)
+
+
+# Pagination links ------------------------------------------------------------------------------
+
+query_values = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
+query_names = st.sampled_from(["page", "page_size", "q", "topic", "audience", "ordering", "a", "pag", "pagez", "zz"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(query_names, query_values), max_size=6),
+    number=st.integers(1, 5),
+    pages=st.integers(1, 5),
+)
+def test_page_links_are_the_ones_drf_writes(pairs, number, pages):
+    request = Request(RequestFactory().get("/api/v1/articles/?" + urlencode(pairs)))
+    rows = list(range(pages * 2))
+    ours, drfs = PublicPagination(), PageNumberPagination()
+    for pagination in (ours, drfs):
+        pagination.request = request
+        pagination.page = Paginator(rows, 2).page(min(number, pages))
+
+    assert ours.get_next_link() == PageNumberPagination.get_next_link(drfs)
+    assert ours.get_previous_link() == PageNumberPagination.get_previous_link(drfs)
