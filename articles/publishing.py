@@ -44,8 +44,8 @@ def publish(
     """Snapshot the article's signed content into a new current Publication.
 
     Each numbered reference is also linked to its library source (``PublishedCitation``), so a
-    later retraction of that source reaches the published page. The detail API's document is
-    rendered now (``articles.public_documents``).
+    later retraction of that source reaches the published page. Its public API documents (the
+    article's answer and its list row) are rendered now (``articles.public_documents``).
     """
     sources = {source.key: source for source in cited_sources(article)}
     rendered = render_with_sources(article.body, sources.values())

@@ -408,18 +408,11 @@ class PublicationPaginator(Paginator):
     """Counts and pages a ``PublicationListing`` (the page read with the count), or a searched
     ``listed_publications`` queryset (whose page it loads with ``publication_page``)."""
 
-    def get_page(self, number):
-        self._expect(number)
-        return super().get_page(number)
-
-    def page(self, number):
-        self._expect(number)
-        return super().page(number)
-
-    def _expect(self, number) -> None:
-        # Tell a listing which page comes, so that counting it reads that page too. For what is
-        # not a page number (the count then decides between 404 and the first page), the first
-        # page: an offset past the database's integers would be an error, not an empty page.
+    def validate_number(self, number):
+        # ``page`` and ``get_page`` validate a number before anything else, and validating
+        # counts: tell a listing which page comes first, so that counting it reads that page
+        # too. For what is not a page number (the count then decides between 404 and the first
+        # page), the first page: an offset past the database's integers would be an error.
         if isinstance(self.object_list, PublicationListing):
             try:
                 index = int(number)
@@ -428,6 +421,7 @@ class PublicationPaginator(Paginator):
             if not 1 <= index <= _LAST_PAGE_READ_WITH_COUNT:
                 index = 1
             self.object_list.expect_page((index - 1) * self.per_page, self.per_page)
+        return super().validate_number(number)
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
@@ -598,8 +592,6 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 def _rows_as(row_class, rows: list[tuple]) -> list:
     conversions = _conversions(row_class)
-    if not conversions:
-        return [row_class(*row) for row in rows]
     loaded = []
     for row in rows:
         values = list(row)

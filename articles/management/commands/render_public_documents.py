@@ -42,10 +42,12 @@ class Command(BaseCommand):
             total=len(pks), desc="Rendering documents", unit="doc", file=sys.stderr, disable=not show_progress
         ) as bar:
             for start in range(0, len(pks), batch_size):
-                batch = Publication.objects.current().filter(pk__in=pks[start : start + batch_size])
+                batch = pks[start : start + batch_size]
                 with transaction.atomic():
-                    rendered += public_documents.store_documents(batch)
-                bar.update(len(pks[start : start + batch_size]))
+                    rendered += public_documents.store_documents(
+                        Publication.objects.current().filter(pk__in=batch)
+                    )
+                bar.update(len(batch))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rendered {rendered} document(s) in format {public_documents.document_format()}."
