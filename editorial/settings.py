@@ -113,14 +113,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_PREPARED_STATEMENTS", True
-):
-    # Parameters bound by the server let psycopg prepare a query it has run a few times on a
-    # connection: PostgreSQL then plans it once per connection instead of once per request,
-    # which is most of the time of the public reads. Behind PgBouncer in transaction mode
-    # older than 1.21 (no max_prepared_statements), set DB_PREPARED_STATEMENTS=0.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the connection's socket instead of
+    # sending SELECT 1 to the server before every request's first query.
+    DATABASES["default"]["ENGINE"] = "editorial.db.postgresql"
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server let psycopg prepare a query it has run a few times on
+        # a connection: PostgreSQL then plans it once per connection instead of once per
+        # request, which is most of the time of the public reads. Behind PgBouncer in
+        # transaction mode older than 1.21 (no max_prepared_statements), set
+        # DB_PREPARED_STATEMENTS=0.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
