@@ -52,6 +52,13 @@ PUBLIC_STATUSES = frozenset({200, 304, 410})
 _STORED_STATUSES = frozenset({200, 410})
 # Headers a stored response never carries: they belong to one client or one moment.
 _UNSTORED_HEADERS = frozenset({"set-cookie", "cache-control", "date", "expires", "vary"})
+# The request headers that make a GET conditional (RFC 9110 section 13.1).
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 # Models whose rows a public page shows. Strings: ``reviews`` builds on this app and is not
 # imported here.
@@ -157,11 +164,18 @@ def not_modified(request: HttpRequest, etag: str, last_modified: datetime | None
 
     Call it before rendering: that is the point of computing the validators from the rows.
     """
+    if not _is_conditional(request):
+        return None
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is not None:
         set_validators(response, etag, last_modified)
     return response
+
+
+def _is_conditional(request: HttpRequest) -> bool:
+    # Most requests carry no condition: then there is nothing to parse or compare.
+    return any(header in request.META for header in _CONDITIONAL_HEADERS)
 
 
 def set_validators(response: HttpResponseBase, etag: str, last_modified: datetime | None) -> None:
@@ -213,7 +227,7 @@ def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBas
     if response.status_code not in PUBLIC_STATUSES:
         return response
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
-    if response.status_code == 200:
+    if response.status_code == 200 and _is_conditional(request):
         last_modified = response.headers.get("Last-Modified")
         response = get_conditional_response(
             request,

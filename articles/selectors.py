@@ -591,7 +591,9 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 
 def _rows_as(row_class, rows: list[tuple]) -> list:
-    conversions = _conversions(row_class)
+    conversions = _conversions(row_class, connection.vendor)
+    if not conversions:
+        return [row_class(*row) for row in rows]
     loaded = []
     for row in rows:
         values = list(row)
@@ -617,12 +619,11 @@ def _load_timestamps_natively(cursor) -> None:
 
 
 @functools.cache
-def _conversions(row_class) -> list[tuple[int, Any]]:
-    converters = {
-        **dict.fromkeys(_JSON_COLUMNS, _json),
-        **dict.fromkeys(_BOOLEAN_COLUMNS, bool),
-        **dict.fromkeys(_DATETIME_COLUMNS, _aware),
-    }
+def _conversions(row_class, vendor: str) -> list[tuple[int, Any]]:
+    converters = dict.fromkeys(_JSON_COLUMNS, _json)
+    if vendor != "postgresql":
+        # psycopg gives booleans, and aware datetimes (``_load_timestamps_natively``).
+        converters |= dict.fromkeys(_BOOLEAN_COLUMNS, bool) | dict.fromkeys(_DATETIME_COLUMNS, _aware)
     fields = dataclasses.fields(row_class)
     return [(i, converters[field.name]) for i, field in enumerate(fields) if field.name in converters]
 

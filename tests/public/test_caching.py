@@ -111,6 +111,23 @@ def test_if_modified_since_answers_304_until_something_changes(client, published
     assert client.get(url, headers={"If-Modified-Since": http_date(0)}).status_code == 200
 
 
+@pytest.mark.parametrize("stored", [False, True], ids=["rendered", "stored"])
+@pytest.mark.parametrize("path", ["/api/v1/articles/{slug}/", "/api/v1/articles/", "/articles/{slug}/"])
+def test_preconditions_that_fail_answer_412_and_those_that_hold_200(client, published, path, stored):
+    url = path.format(slug=published.slug)
+    first = client.get(url)
+    if not stored:
+        cache.clear()
+
+    def status(**headers):
+        return client.get(url, headers=headers).status_code
+
+    assert status(**{"If-Match": '"another"'}) == 412
+    assert status(**{"If-Match": first["ETag"]}) == 200
+    assert status(**{"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}) == 412
+    assert status(**{"If-Unmodified-Since": first["Last-Modified"]}) == 200
+
+
 def test_a_stale_etag_gets_the_new_content(client, published, editor):
     url = f"/api/v1/articles/{published.slug}/"
     etag = client.get(url)["ETag"]
