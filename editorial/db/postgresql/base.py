@@ -1,9 +1,8 @@
 """Django's PostgreSQL backend, with a health check that costs no round trip.
 
 With ``CONN_HEALTH_CHECKS``, Django checks a reused connection once per request, before its
-first query, by running ``SELECT 1``. On a public page that reads one statement, that check was
-a second round trip to the server: a fifth of a gunicorn worker's time under load, and as much
-work again for the server.
+first query, by running ``SELECT 1``. A public page reads one statement, so that check was a
+second round trip to the server on every request, with its own work on both sides of it.
 
 The check here asks the socket instead. A connection the server has closed (a restart, a
 failover that shut the old primary down, ``pg_terminate_backend``, ``idle_session_timeout``)
