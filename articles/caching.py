@@ -187,8 +187,19 @@ def set_validators(response: HttpResponseBase, etag: str, last_modified: datetim
 # The response cache ---------------------------------------------------------------------------
 
 
+def absolute_url(request: HttpRequest, *, with_query: bool = True) -> str:
+    """``request``'s absolute URL, with its query or without, built once per request: the
+    response cache key, the ETag and the list's page links all start from it."""
+    attribute = "_public_url" if with_query else "_public_path_url"
+    url = request.__dict__.get(attribute)
+    if url is None:
+        url = request.build_absolute_uri() if with_query else request.build_absolute_uri(request.path)
+        setattr(request, attribute, url)
+    return url
+
+
 def _response_key(request: HttpRequest, *, with_query: bool) -> str:
-    url = request.build_absolute_uri() if with_query else request.build_absolute_uri(request.path)
+    url = absolute_url(request, with_query=with_query)
     return f"{RESPONSE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()[:40]}"
 
 

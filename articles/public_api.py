@@ -79,7 +79,9 @@ class PublicPagination(PageNumberPagination):
     @functools.cached_property
     def _address_parts(self) -> tuple[str, str, str, str, str, str]:
         # The query's other parameters, sorted by name, encoded on each side of the page's.
-        scheme, netloc, path, query, fragment = urlsplit(self.request.build_absolute_uri())
+        # The Django request under DRF's: the response cache has already built its URL.
+        url = caching.absolute_url(getattr(self.request, "_request", self.request))
+        scheme, netloc, path, query, fragment = urlsplit(url)
         others = parse_qs(query, keep_blank_values=True)
         others.pop(self.page_query_param, None)
         ordered = sorted(others.items())
@@ -217,7 +219,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         publication.public_status = selectors.public_status(publication, today)
     etag = caching.etag_for(
         "api-list",
-        request.build_absolute_uri(),
+        caching.absolute_url(request),
         pagination.page.paginator.count,
         [(p.pk, p.public_status) for p in publications],
     )
@@ -253,7 +255,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _json(RetractedArticleSerializer(retracted).data, status.HTTP_410_GONE)
     etag = caching.etag_for(
         "api-detail",
-        request.build_absolute_uri(request.path),
+        caching.absolute_url(request, with_query=False),
         publication.pk,
         article.status,
         [(notice.kind, notice.message) for notice in article.notices],

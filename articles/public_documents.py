@@ -139,11 +139,8 @@ class ListAnswer:
     """
 
     def __init__(self, request):
-        placeholder = public_serializers.SLUG_PLACEHOLDER
         self._separator, self._statuses, self._addresses = _shared_members(
-            public_serializers.page_url(request, placeholder),
-            public_serializers.api_url(request, placeholder),
-            translation.get_language(),
+            public_serializers.address_key(request), translation.get_language()
         )
 
     def row(self, publication: ListedPublication) -> str:
@@ -166,7 +163,7 @@ class ListAnswer:
 
 
 @functools.lru_cache(maxsize=64)
-def _shared_members(page_url: str, api_url: str, language: str | None) -> tuple[str, dict, str]:
+def _shared_members(address_key: tuple[str, str, str], language: str | None) -> tuple[str, dict, str]:
     """The renderer's separator (``","`` or ``", "``), the status members by status (labels in
     ``language``) and the address members (the slug as a placeholder), for ``ListAnswer``."""
     with translation.override(language):
@@ -174,7 +171,13 @@ def _shared_members(page_url: str, api_url: str, language: str | None) -> tuple[
             status: _members({"status": status, "status_label": str(label)})
             for status, label in PublicStatus.LABELS.items()
         }
-    addresses = _members({"url": page_url, "api_url": api_url})
+    placeholder = public_serializers.SLUG_PLACEHOLDER
+    addresses = _members(
+        {
+            "url": public_serializers.article_url("public:article-detail", address_key, placeholder),
+            "api_url": public_serializers.article_url("public-article-detail", address_key, placeholder),
+        }
+    )
     return render_json([0, 0]).decode()[2:-2], statuses, addresses
 
 

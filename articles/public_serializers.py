@@ -29,23 +29,31 @@ SLUG_PLACEHOLDER = "--slug--"
 
 def page_url(request, slug: str) -> str:
     """The absolute URL of the article's public page."""
-    return request.build_absolute_uri(_article_path("public:article-detail", slug))
+    return article_url("public:article-detail", address_key(request), slug)
 
 
 def api_url(request, slug: str) -> str:
-    return request.build_absolute_uri(_article_path("public-article-detail", slug))
+    return article_url("public-article-detail", address_key(request), slug)
 
 
-def _article_path(url_name: str, slug: str) -> str:
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _article_path_pattern(url_name, get_script_prefix(), urlconf).replace(SLUG_PLACEHOLDER, slug)
+def address_key(request) -> tuple[str, str, str]:
+    """What an article's absolute URL depends on besides its slug: the site's root
+    (``scheme://host``), the script prefix and the URLconf."""
+    root = request.build_absolute_uri("/")[:-1]
+    return root, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
 
 
-@functools.lru_cache(maxsize=32)
-def _article_path_pattern(url_name: str, script_prefix: str, urlconf: str) -> str:
+def article_url(url_name: str, key: tuple[str, str, str], slug: str) -> str:
+    """The absolute URL named ``url_name`` of the article at ``slug``, for an ``address_key``."""
+    return _article_url_pattern(url_name, *key).replace(SLUG_PLACEHOLDER, slug)
+
+
+@functools.lru_cache(maxsize=64)
+def _article_url_pattern(url_name: str, root: str, script_prefix: str, urlconf: str) -> str:
     # reverse() walks the URLconf on every call, and the public reads ask on every request; the
-    # address of an article only changes with the script prefix and the URLconf (the key).
-    return reverse(url_name, kwargs={"slug": SLUG_PLACEHOLDER}, urlconf=urlconf)
+    # address of an article only changes with the key. The root and the path, joined as
+    # ``build_absolute_uri`` joins them: the path is reversed, so already quoted.
+    return root + reverse(url_name, kwargs={"slug": SLUG_PLACEHOLDER}, urlconf=urlconf)
 
 
 def datetime_text(value: datetime, zone: tzinfo) -> str:

@@ -333,14 +333,8 @@ class PublicationListing:
     def __init__(self, filters: Mapping[str, Any] | None = None, *, document_format: str | None = None):
         filters = filters or {}
         conditions, self._params = _filter_conditions(filters)
-        where = " AND ".join([_LIVE_CONDITION, *conditions])
         ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
-        self._sql = functools.partial(
-            LISTING_PAGE_SQL.format,
-            where=where,
-            listed_order=_order_sql(ordering, "listed"),
-            order=_order_sql(ordering, "page"),
-        )
+        self._sql = functools.partial(_listing_page_sql, tuple(conditions), ordering)
         self._document_format = document_format
         self._expected = (0, 0)
         self._counted_page: tuple[int, int, list[ListedPublication]] | None = None
@@ -364,10 +358,22 @@ class PublicationListing:
 
     def _read_page(self, offset: int, limit: int) -> tuple[int, list[ListedPublication]]:
         params = [*self._params, self._document_format, *self._params, offset]
-        rows = _fetch(self._sql(limit=limit), params)
+        rows = _fetch(self._sql(limit), params)
         # The count is the last column of every row; an empty page is one row of NULLs with it.
         page = [row[:-1] for row in rows if row[0] is not None]
         return rows[0][-1], _rows_as(ListedPublication, page)
+
+
+@functools.lru_cache(maxsize=256)
+def _listing_page_sql(conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int) -> str:
+    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering`` and a page size (a
+    few of each: the text is written once per combination, not per request)."""
+    return LISTING_PAGE_SQL.format(
+        where=" AND ".join([_LIVE_CONDITION, *conditions]),
+        listed_order=_order_sql(ordering, "listed"),
+        order=_order_sql(ordering, "page"),
+        limit=limit,
+    )
 
 
 # The SQL operator of each lookup the filter set declares on a column.

@@ -92,7 +92,7 @@ def article_list(request):
 
     etag = caching.etag_for(
         "html-list",
-        request.build_absolute_uri(),
+        caching.absolute_url(request),
         page.paginator.count,
         [(p.pk, p.public_status) for p in page],
         topics,
@@ -157,7 +157,7 @@ def article_detail(request, slug: str):
             {"publication": publication, "notices": article.notices},
             status=410,
         )
-    url = request.build_absolute_uri(request.path)
+    url = caching.absolute_url(request, with_query=False)
     etag = caching.etag_for(
         "html-detail",
         url,
@@ -195,7 +195,7 @@ def _pending_page(request, article: Article):
     last_modified = max([article.updated_at] + [source.updated_at for source in sources])
     etag = caching.etag_for(
         "html-pending",
-        request.build_absolute_uri(request.path),
+        caching.absolute_url(request, with_query=False),
         article.pk,
         article.status,
         article.updated_at,
