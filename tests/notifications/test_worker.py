@@ -184,6 +184,16 @@ def wait_for(condition, timeout: float, what: str, worker: Worker | None = None)
     pytest.fail(f"Timed out after {timeout}s waiting for {what}.{log}")
 
 
+def delivery_recorded(recipient) -> bool:
+    """Whether the row of ``recipient``'s assignment notice says it was delivered and emailed."""
+    return Notification.objects.filter(
+        recipient=recipient,
+        kind=NotificationKind.ASSIGNED,
+        delivered_at__isnull=False,
+        emailed_at__isnull=False,
+    ).exists()
+
+
 def emails_to(mail_dir: Path, address: str) -> list[email.message.Message]:
     """The messages the worker wrote for ``address`` (file backend: one file per connection)."""
     found = []
@@ -234,8 +244,8 @@ def test_a_worker_delivers_the_outbox_and_the_sweep_catches_up_after_it_was_down
         assert (
             f"/editorial/articles/{article.pk}/" in message.get_payload()[0].get_payload(decode=True).decode()
         )
-        delivered = Notification.objects.get(recipient=first.user, kind=NotificationKind.ASSIGNED)
-        assert delivered.delivered_at is not None and delivered.emailed_at is not None
+        # The email is written before the worker's transaction commits the row.
+        wait_for(lambda: delivery_recorded(first.user), DELIVERY_TIMEOUT, "the delivery recorded", worker)
 
         worker.stop()
         workflow.assign_reviewer(actor=editor, article=article, reviewer=second)
@@ -252,8 +262,7 @@ def test_a_worker_delivers_the_outbox_and_the_sweep_catches_up_after_it_was_down
         sweep_notifications.delay()
 
         wait_for(lambda: emails_to(mail_dir, second.user.email), DELIVERY_TIMEOUT, "the swept email", worker)
-        waiting.refresh_from_db()
-        assert waiting.delivered_at is not None and waiting.emailed_at is not None
+        wait_for(lambda: delivery_recorded(second.user), DELIVERY_TIMEOUT, "the swept delivery recorded", worker)
     finally:
         worker.stop()
 
