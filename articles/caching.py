@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, cache, caches
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -81,14 +81,21 @@ def _new_version() -> str:
     return secrets.token_hex(6)
 
 
-def content_version() -> str:
+def content_version(backend: BaseCache | None = None) -> str:
     """The current version of everything public; part of every response cache key."""
-    version = cache.get(VERSION_KEY)
+    backend = backend or _response_cache()
+    version = backend.get(VERSION_KEY)
     if version is None:
         version = _new_version()
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
+        if not backend.add(VERSION_KEY, version, timeout=None):
+            version = backend.get(VERSION_KEY) or version
     return version
+
+
+def _response_cache() -> BaseCache:
+    # The default cache, looked up once per request: ``cache.<method>`` looks it up again on
+    # every call, in a context-local registry (a few µs each).
+    return caches[DEFAULT_CACHE_ALIAS]
 
 
 def _set_new_version() -> None:
@@ -203,14 +210,14 @@ def _response_key(request: HttpRequest, *, with_query: bool) -> str:
     return f"{RESPONSE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()[:40]}"
 
 
-def _lookup(key: str) -> tuple[str, tuple | None]:
+def _lookup(backend: BaseCache, key: str) -> tuple[str, tuple | None]:
     """The current content version and the response stored under ``key`` if it is of that version.
 
     One round trip (``get_many``): each URL keeps one entry, tagged with the version it was
     rendered under, so a new version makes every older entry a miss without deleting anything.
     """
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or content_version()
+    found = backend.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or content_version(backend)
     tagged = found.get(key)
     if tagged is not None and tagged[0] == version:
         return version, tagged[1]
@@ -237,7 +244,11 @@ def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBas
     """Mark a public answer cacheable and answer the request's conditions from its validators."""
     if response.status_code not in PUBLIC_STATUSES:
         return response
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    else:
+        # What patch_cache_control writes, without parsing a header that is not there.
+        response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
     if response.status_code == 200 and _is_conditional(request):
         last_modified = response.headers.get("Last-Modified")
         response = get_conditional_response(
@@ -278,10 +289,11 @@ def public_response(
         key = version = None
         if cache_if is None or cache_if(request):
             try:
+                backend = _response_cache()
                 key = _response_key(request, with_query=uses_query)
                 # The version is read before the view reads any row: if the content changes
                 # meanwhile, what this request stores is already stale and never served.
-                version, entry = _lookup(key)
+                version, entry = _lookup(backend, key)
             except Exception:
                 logger.exception("The public response cache is unavailable; rendering")
                 key = entry = None
@@ -293,7 +305,7 @@ def public_response(
         _add_body_etag(response)
         if key is not None and response.status_code in _STORED_STATUSES and not response.cookies:
             try:
-                cache.set(key, (version, _stored(response)), timeout=settings.PUBLIC_CACHE_MAX_AGE)
+                backend.set(key, (version, _stored(response)), timeout=settings.PUBLIC_CACHE_MAX_AGE)
             except Exception:
                 logger.exception("Could not store a public response")
         return _finish(request, response)
