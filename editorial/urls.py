@@ -11,24 +11,27 @@ from articles.api import ArticleReferencesView, SourceViewSet
 from articles.public_api import PublicArticleViewSet
 from reviews.api import EditorialArticleViewSet, ObtainTokenView
 
-
-class APIRouter(DefaultRouter):
-    """The v1 API's router. Its root lists the public articles first, although they are routed
-    at the top of the URLconf (``public_routes``)."""
-
-    def get_api_root_view(self, api_urls=None):
-        list_name = self.routes[0].name
-        roots = {"articles": list_name.format(basename="public-article")}
-        roots |= {prefix: list_name.format(basename=basename) for prefix, _, basename in self.registry}
-        return self.APIRootView.as_view(api_root_dict=roots)
-
+API_PREFIX = "api/v1/"
 
 # The public API is the hottest route: at the top of the URLconf it resolves in one step (13 µs
 # here), where through the API's include() and router it took four levels of matches (51 µs).
 # Same URLs, names and format suffixes as a registration on ``router``.
 public_router = SimpleRouter()
-public_router.register("api/v1/articles", PublicArticleViewSet, basename="public-article")
+public_router.register(f"{API_PREFIX}articles", PublicArticleViewSet, basename="public-article")
 public_routes = format_suffix_patterns(public_router.urls)
+
+
+class APIRouter(DefaultRouter):
+    """The v1 API's router. Its root lists the public routes first, although ``public_router``
+    routes them at the top of the URLconf."""
+
+    def get_api_root_view(self, api_urls=None):
+        list_name = self.routes[0].name
+        registered = [(prefix.removeprefix(API_PREFIX), name) for prefix, _, name in public_router.registry]
+        registered += [(prefix, name) for prefix, _, name in self.registry]
+        roots = {prefix: list_name.format(basename=name) for prefix, name in registered}
+        return self.APIRootView.as_view(api_root_dict=roots)
+
 
 router = APIRouter()
 router.register("editorial/articles", EditorialArticleViewSet, basename="editorial-article")
@@ -52,7 +55,7 @@ urlpatterns = [
     # The public pages next: they share no prefix with what follows.
     path("", include("articles.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
+    path(API_PREFIX, include(api_v1)),
     # Someone already signed in who opens the login page goes straight to their dashboard.
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
