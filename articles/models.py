@@ -510,6 +510,28 @@ class PublicationDocument(models.Model):
         return f"{self.publication_id} ({self.format})"
 
 
+class ListedPublicationCount(models.Model):
+    """How many publications the public list shows: current, of an article not retracted.
+
+    On PostgreSQL, triggers on publications and articles (migration 0011) keep ``count`` in the
+    same transaction as the rows it counts, so the unfiltered list reads it rather than counting
+    every live publication on each uncached request. At most one row (``key`` 1); no row means
+    none (the table is emptied with the others, e.g. by a test database's flush). On SQLite, the
+    embedded single-process default, the list counts rows and this table stays empty.
+    """
+
+    key = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    count = models.BigIntegerField(_("listed publications"))
+
+    class Meta:
+        verbose_name = _("listed publication count")
+        verbose_name_plural = _("listed publication counts")
+        constraints = [models.CheckConstraint(condition=Q(key=1), name="listed_publication_count_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.count)
+
+
 # Notices about sources (retractions, expressions of concern, corrections) -----------------------
 
 

@@ -25,7 +25,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_filters.constants import EMPTY_VALUES
 
-from articles.models import Article, Audience, Citation, Publication, PublishedCitation, Source, Status
+from articles.models import (
+    Article,
+    Audience,
+    Citation,
+    ListedPublicationCount,
+    Publication,
+    PublishedCitation,
+    Source,
+    Status,
+)
 
 # Pending content (SHOW_PENDING_CONTENT) is taken from articles in these states only: drafts and
 # change requests are private to their authors, whatever the site setting.
@@ -293,13 +302,15 @@ _LIVE_CONDITION = (
 # list index (the rows an OFFSET skips cost an index entry each), then those rows with their
 # articles' facts and their stored list rows in the format asked for, in the same order. The
 # count is joined to them, so it arrives even when the page is empty (its row is then all NULL).
+# Without filters, PostgreSQL reads the count its triggers keep (``ListedPublicationCount``):
+# counting every live publication was most of the statement's time, and grows with the site.
 # The page size is written in the statement, not bound: PostgreSQL plans a prepared statement
 # once only if that plan costs no more than one planned for the values, and with an unknown
 # limit it costs the plan for a tenth of the rows. Planning this statement again on every
 # execution took twice as long as running it. There are few page sizes.
 LISTING_PAGE_SQL = f"""
     SELECT page.*, total.listing_count
-    FROM (SELECT COUNT(*) AS listing_count FROM articles_publication listed WHERE {{where}}) total
+    FROM ({{count}}) total
     LEFT JOIN (
         SELECT {_LISTED_COLUMNS}, d.list_row AS stored_row
         FROM articles_publication p
@@ -364,12 +375,27 @@ class PublicationListing:
         return rows[0][-1], _rows_as(ListedPublication, page)
 
 
-@functools.lru_cache(maxsize=256)
+_COUNTED = "SELECT COUNT(*) AS listing_count FROM articles_publication listed WHERE {where}"
+_KEPT_COUNT = (
+    f"SELECT COALESCE(MAX(kept.count), 0) AS listing_count FROM {ListedPublicationCount._meta.db_table} kept"
+)
+
+
 def _listing_page_sql(conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int) -> str:
-    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering`` and a page size (a
-    few of each: the text is written once per combination, not per request)."""
+    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering`` and a page size."""
+    return _listing_page_sql_for(conditions, ordering, limit, connection.vendor)
+
+
+@functools.lru_cache(maxsize=256)
+def _listing_page_sql_for(
+    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, vendor: str
+) -> str:
+    # A few of each argument: the text is written once per combination, not per request.
+    where = " AND ".join([_LIVE_CONDITION, *conditions])
+    kept = vendor == "postgresql" and not conditions
     return LISTING_PAGE_SQL.format(
-        where=" AND ".join([_LIVE_CONDITION, *conditions]),
+        count=_KEPT_COUNT if kept else _COUNTED.format(where=where),
+        where=where,
         listed_order=_order_sql(ordering, "listed"),
         order=_order_sql(ordering, "page"),
         limit=limit,
