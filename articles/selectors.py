@@ -303,7 +303,7 @@ _LIVE_CONDITION = (
 # articles' facts and their stored list rows in the format asked for, in the same order. The
 # count is joined to them, so it arrives even when the page is empty (its row is then all NULL).
 # Without filters, PostgreSQL reads the count its triggers keep (``ListedPublicationCount``):
-# counting every live publication was most of the statement's time, and grows with the site.
+# counting every live publication was a third of the statement's time, and grows with the site.
 # The page size is written in the statement, not bound: PostgreSQL plans a prepared statement
 # once only if that plan costs no more than one planned for the values, and with an unknown
 # limit it costs the plan for a tenth of the rows. Planning this statement again on every

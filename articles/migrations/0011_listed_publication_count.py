@@ -1,7 +1,7 @@
 """The public list's count, kept by PostgreSQL triggers (``ListedPublicationCount``).
 
-Counting the live publications was most of the database's work on an uncached list page, and it
-grows with the site. Triggers keep the count in the transaction that changes what it counts, by
+Counting the live publications was a third of the database's time on an uncached list page,
+and it grows with the site. Triggers keep the count in the transaction that changes what it counts, by
 whatever path (the workflow, the admin, a shell), and add a difference to it rather than count
 again, so concurrent transactions serialise on the one row and none loses another's change.
 
