@@ -448,6 +448,13 @@ class Publication(ImmutableModel):
                 condition=Q(superseded_at__isnull=True),
                 name="publication_list_idx",
             ),
+            # The HTML list's topic filter (``public_topics``), covering in the same way: without
+            # it, every uncached list page read every live publication's wide row.
+            models.Index(
+                fields=["topic_name", "topic_slug", "article", "superseded_at"],
+                condition=Q(superseded_at__isnull=True),
+                name="publication_topics_idx",
+            ),
         ]
 
     def __str__(self) -> str:

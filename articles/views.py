@@ -78,8 +78,8 @@ def article_list(request):
 
     Models: Publication (and, with SHOW_PENDING_CONTENT, pending Articles).
     Template: public/article_list.html. Context: page, topics, filters, pending.
-    Queries: 3 (count, page, topics), 4 with pending content shown; a search reads the page's keys
-    first (one more).
+    Queries: 2 (the page with its count, topics), 3 with pending content shown; a search counts,
+    then reads the page's keys, then its rows (4).
     """
     filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
     page = selectors.PublicationPaginator(filterset.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -141,7 +141,8 @@ def article_detail(request, slug: str):
 
     Models: Publication (its Article's status; the Sources it cites, for retractions).
     Templates: public/article_detail.html, public/article_retracted.html (410),
-    public/article_pending.html (SHOW_PENDING_CONTENT). Queries: 2; 1 for a retraction.
+    public/article_pending.html (SHOW_PENDING_CONTENT). Queries: 1, and one more while a source
+    it cites is retracted; 1 for a retraction.
     """
     article = selectors.public_article(slug)
     if article is None:

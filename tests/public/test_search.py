@@ -118,6 +118,32 @@ def test_on_sqlite_the_list_counts_and_pages_from_its_index_alone(topic):
         assert "COVERING INDEX publication_list_idx" in plan, plan
 
 
+def _plan_of_public_topics() -> str:
+    with CaptureQueriesContext(connection) as queries:
+        topics = selectors.public_topics()
+    assert len(queries) == 1 and topics
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {queries[0]['sql']}")
+        return str(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_html_lists_topics_come_from_their_index_alone(topic):
+    # Listing the topics had read every live publication's wide row on each uncached page
+    # (PostgreSQL, 1,000 articles: 1.7 ms, and 0.13 ms from the index).
+    bulk_publications(300, topic)
+    with connection.cursor() as cursor:
+        # Outside a transaction, so that PostgreSQL can VACUUM: an index-only scan is priced by
+        # the pages known to be all-visible, as autovacuum leaves a live database.
+        cursor.execute("VACUUM ANALYZE articles_publication" if connection.vendor == "postgresql" else "ANALYZE")
+    plan = _plan_of_public_topics()
+    if connection.vendor == "sqlite":
+        assert "COVERING INDEX publication_topics_idx" in plan, plan
+    else:
+        assert "Index Only Scan using publication_topics_idx" in plan, plan
+
+
 @pytest.mark.postgres
 def test_on_postgres_a_list_page_reads_its_keys_from_the_list_index(topic):
     # The page's keys come from the index alone; only the page's own rows are read, by key.
