@@ -556,16 +556,6 @@ def _batches(entries: Iterator[ParsedEntry], size: int) -> Iterator[list[ParsedE
         yield batch
 
 
-def _decoded(entries: Iterator[ParsedEntry]) -> Iterator[ParsedEntry]:
-    """Turn a decoding error half-way through the file into a clear MalformedFile."""
-    try:
-        yield from entries
-    except UnicodeDecodeError as exc:
-        raise MalformedFile(
-            f"The file is not UTF-8 text: byte 0x{exc.object[exc.start]:02x} cannot be decoded"
-        ) from None
-
-
 def import_sources(
     stream,
     fmt: str,
@@ -598,7 +588,7 @@ def import_sources(
             writer = _BatchWriter(
                 summary, actor=actor, reason=f"imported from a {fmt} file", first_new_pk=first_new_pk
             )
-            for batch in _batches(_decoded(read_sources(stream, fmt)), batch_size):
+            for batch in _batches(read_sources(stream, fmt), batch_size):
                 writer.write(batch)
                 if progress is not None:
                     progress(summary)

@@ -385,7 +385,11 @@ def detect_format(filename: str, first_chunk: str | bytes) -> str:
 
 
 def read_sources(stream, fmt: str) -> Iterator[ParsedEntry]:
-    """Read ``stream`` (a text stream, iterable of lines, or a str) in format ``fmt``."""
+    """Read ``stream`` (a text stream, iterable of lines, or a str) in format ``fmt``.
+
+    Lazily, one entry at a time: a stream that is not UTF-8 raises ``MalformedFile`` naming the
+    byte when the reader reaches it (the entries before it have been yielded).
+    """
     readers = {
         "bibtex": read_bibtex,
         "ris": read_ris,
@@ -394,7 +398,17 @@ def read_sources(stream, fmt: str) -> Iterator[ParsedEntry]:
     }
     if fmt not in readers:
         raise ValueError(f"Unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    return readers[fmt](stream)
+    return _decoded(readers[fmt](stream))
+
+
+def _decoded(entries: Iterator[ParsedEntry]) -> Iterator[ParsedEntry]:
+    """Turn a decoding error half-way through the file into a clear ``MalformedFile``."""
+    try:
+        yield from entries
+    except UnicodeDecodeError as exc:
+        raise MalformedFile(
+            f"The file is not UTF-8 text: byte 0x{exc.object[exc.start]:02x} cannot be decoded"
+        ) from None
 
 
 # --------------------------------------------------------------------------- BibTeX

@@ -605,6 +605,14 @@ def test_read_sources_rejects_unknown_formats():
         read_sources(io.StringIO(""), "endnote")
 
 
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "medline", "csl-json"])
+def test_read_sources_names_a_byte_that_is_not_utf8(fmt):
+    # Used on its own, not only through the import: a decoding error is a MalformedFile.
+    stream = io.TextIOWrapper(io.BytesIO(b"TY  - JOUR\nTI  - caf\xe9\nER  - \n"), encoding="utf-8")
+    with pytest.raises(MalformedFile, match="not UTF-8 text: byte 0xe9 cannot be decoded"):
+        list(read_sources(stream, fmt))
+
+
 def test_read_sources_accepts_a_string():
     [entry] = read_sources("TY  - JOUR\nTI  - T\nER  - \n", "ris")
     assert entry.item["title"] == "T"
