@@ -78,8 +78,8 @@ def article_list(request):
 
     Models: Publication (and, with SHOW_PENDING_CONTENT, pending Articles).
     Template: public/article_list.html. Context: page, topics, filters, pending.
-    Queries: 2 (the page with its count, topics), 3 with pending content shown; a search counts,
-    then reads the page's keys, then its rows (4).
+    Queries: 2 (the page with its count, topics), 3 with pending content shown; a search 4 (its
+    count, the page's keys, the page's rows, topics).
     """
     filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
     page = selectors.PublicationPaginator(filterset.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
