@@ -345,7 +345,9 @@ class PublicationListing:
         filters = filters or {}
         conditions, self._params = _filter_conditions(filters)
         ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
-        self._sql = functools.partial(_listing_page_sql, tuple(conditions), ordering)
+        self._sql = functools.partial(
+            _listing_page_sql, tuple(conditions), ordering, vendor=connection.vendor
+        )
         self._document_format = document_format
         self._expected = (0, 0)
         self._counted_page: tuple[int, int, list[ListedPublication]] | None = None
@@ -381,16 +383,12 @@ _KEPT_COUNT = (
 )
 
 
-def _listing_page_sql(conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int) -> str:
-    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering`` and a page size."""
-    return _listing_page_sql_for(conditions, ordering, limit, connection.vendor)
-
-
 @functools.lru_cache(maxsize=256)
-def _listing_page_sql_for(
-    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, vendor: str
+def _listing_page_sql(
+    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, *, vendor: str
 ) -> str:
-    # A few of each argument: the text is written once per combination, not per request.
+    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size and a
+    database (a few of each: the text is written once per combination, not per request)."""
     where = " AND ".join([_LIVE_CONDITION, *conditions])
     kept = vendor == "postgresql" and not conditions
     return LISTING_PAGE_SQL.format(

@@ -6,34 +6,17 @@ exactly one approval wins, refused calls answer 409 (never 500), nothing is stor
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from articles.models import Publication, Status
 from reviews.models import SignOff, TransitionLog
 from tests import factories, states
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_at_once(calls):
-    """Run the calls from separate threads, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            return call()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls, timeout=120))
 
 
 def _client_for(user):
@@ -71,7 +54,7 @@ def test_twenty_reviewers_and_editors_at_once_approve_exactly_once(topic, author
 
     calls = [_sign_off_call(article, member) for member in board]
     calls += [_approve_call(article, e) for e in [editor, *other_editors]]
-    results = _run_at_once(calls)
+    results = run_at_once(calls)
 
     codes = Counter(code for _kind, _who, code in results)
     assert set(codes) <= {200, 201, 409}, codes  # refused calls conflict; nothing errors
@@ -100,7 +83,7 @@ def test_two_authors_saving_one_draft_never_lose_an_edit_silently(topic, author,
 
         return call
 
-    results = _run_at_once([save_as(author, "Alice's wording."), save_as(coauthor, "Bob's wording.")])
+    results = run_at_once([save_as(author, "Alice's wording."), save_as(coauthor, "Bob's wording.")])
 
     codes = sorted(code for _user, _body, code in results)
     assert codes == [200, 409]  # the second save was based on content that no longer exists
@@ -123,7 +106,7 @@ def test_concurrent_saves_without_a_precondition_are_all_kept_in_history(topic, 
 
         return call
 
-    codes = _run_at_once([save_as(author, "Alice's wording."), save_as(coauthor, "Bob's wording.")])
+    codes = run_at_once([save_as(author, "Alice's wording."), save_as(coauthor, "Bob's wording.")])
 
     assert codes == [200, 200]
     bodies = set(article.history.values_list("body", flat=True))

@@ -1,9 +1,10 @@
 """The public list's count, kept by PostgreSQL triggers (``ListedPublicationCount``).
 
 Counting the live publications was a third of the database's time on an uncached list page,
-and it grows with the site. Triggers keep the count in the transaction that changes what it counts, by
-whatever path (the workflow, the admin, a shell), and add a difference to it rather than count
-again, so concurrent transactions serialise on the one row and none loses another's change.
+and it grows with the site. Triggers keep the count in the transaction that changes what it
+counts, by whatever path (the workflow, the admin, a shell), and add a difference to it rather
+than count again, so concurrent transactions serialise on the one row and none loses another's
+change.
 
 A publication is listed while it is current (``superseded_at`` empty) and its article is not
 retracted (``retracted_at`` empty), as ``selectors.listed_publications`` says; an article missing
@@ -93,10 +94,7 @@ DROP_TRIGGERS = (
 # commits, so no change can fall between the count and the first trigger.
 INITIAL_COUNT = f"""
 INSERT INTO {COUNT_TABLE} (key, count)
-SELECT 1, COUNT(*) FROM articles_publication p
-WHERE p.superseded_at IS NULL AND p.article_id NOT IN (
-    SELECT a.id FROM articles_article a WHERE a.retracted_at IS NOT NULL
-)
+SELECT 1, COUNT(*) FROM articles_publication p WHERE articles_publication_listed(p)
 """
 
 

@@ -7,16 +7,15 @@ the first test holds there too; the others look at the kept row and run on Postg
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import selectors
 from articles.models import Article, ListedPublicationCount, Publication
 from reviews import workflow
 from tests import states
+from tests.threads import run_at_once
 
 
 def listed_count() -> int:
@@ -127,23 +126,11 @@ def test_an_emptied_count_table_counts_from_zero(db):
 def test_concurrent_retractions_lose_no_change(publish, editor):
     articles = [publish(f"Concurrent {n}") for n in range(6)]
     assert kept() == 6
-    barrier = threading.Barrier(len(articles))
-    errors = []
 
     def retract(article):
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                workflow.retract(actor=editor, article=Article.objects.get(pk=article.pk), notice="Withdrawn.")
-        except Exception as exc:  # reported below: a thread's exception would be lost
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return lambda: workflow.retract(
+            actor=editor, article=Article.objects.get(pk=article.pk), notice="Withdrawn."
+        )
 
-    threads = [threading.Thread(target=retract, args=(article,)) for article in articles]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    run_at_once([retract(article) for article in articles])  # raises what any of them raised
     assert kept() == counted() == listed_count() == 0

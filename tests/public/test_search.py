@@ -118,16 +118,6 @@ def test_on_sqlite_the_list_counts_and_pages_from_its_index_alone(topic):
         assert "COVERING INDEX publication_list_idx" in plan, plan
 
 
-def _plan_of_public_topics() -> str:
-    with CaptureQueriesContext(connection) as queries:
-        topics = selectors.public_topics()
-    assert len(queries) == 1 and topics
-    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
-    with connection.cursor() as cursor:
-        cursor.execute(f"{explain} {queries[0]['sql']}")
-        return str(cursor.fetchall())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_html_lists_topics_come_from_their_index_alone(topic):
     # Listing the topics had read every live publication's wide row on each uncached page
@@ -137,7 +127,13 @@ def test_the_html_lists_topics_come_from_their_index_alone(topic):
         # Outside a transaction, so that PostgreSQL can VACUUM: an index-only scan is priced by
         # the pages known to be all-visible, as autovacuum leaves a live database.
         cursor.execute("VACUUM ANALYZE articles_publication" if connection.vendor == "postgresql" else "ANALYZE")
-    plan = _plan_of_public_topics()
+    with CaptureQueriesContext(connection) as queries:
+        topics = selectors.public_topics()
+    assert len(queries) == 1 and topics
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {queries[0]['sql']}")
+        plan = str(cursor.fetchall())
     if connection.vendor == "sqlite":
         assert "COVERING INDEX publication_topics_idx" in plan, plan
     else:

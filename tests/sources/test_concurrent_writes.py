@@ -8,31 +8,16 @@ plain duplicate (naming the winner) or match it, never a 500 and never a second 
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 
 from articles import importing
 from articles.models import Source
 from tests import factories
 from tests.sources.conftest import DATA, client_for
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_at_once(calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            return call()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls, timeout=120))
 
 
 def test_simultaneous_creates_of_one_doi_store_it_once_and_name_the_winner(monkeypatch):
@@ -62,7 +47,7 @@ def test_simultaneous_creates_of_one_doi_store_it_once_and_name_the_winner(monke
 
         return call
 
-    results = _run_at_once([create(user) for user in authors])
+    results = run_at_once([create(user) for user in authors])
 
     codes = sorted(code for code, _data in results)
     assert codes == [201] + [400] * (len(authors) - 1), results
@@ -78,7 +63,7 @@ def test_two_imports_of_one_file_at_once_create_each_source_once():
         with open(DATA / "library.bib", encoding="utf-8") as stream:
             return importing.import_sources(stream, "bibtex")
 
-    results = _run_at_once([run_import, run_import])
+    results = run_at_once([run_import, run_import])
 
     assert Source.objects.count() == 4
     assert sorted((r.created_count, r.matched_count) for r in results) == [(0, 4), (4, 0)]
