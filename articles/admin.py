@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import importing, retractions, services
+from articles import retractions, services
+from articles.library import importing
 from articles.models import (
     CONTENT_FIELDS,
     EDITOR_PERMISSION,

@@ -1,7 +1,7 @@
 """The editorial sources API: the shared library, file import and export, and retractions.
 
 Thin on purpose: each endpoint validates its input serializer and calls one service
-(``articles.importing`` for library writes, ``articles.retractions`` → ``reviews.workflow`` for
+(``articles.library.importing`` for library writes, ``articles.retractions`` → ``reviews.workflow`` for
 retractions); refusals map to 400/403/404/409 in ``editorial.api_errors``.
 """
 
@@ -28,15 +28,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 
-from articles import importing, retractions, selectors
-from articles.bibliography import reference_entry
-from articles.citations import (
+from articles import retractions, selectors
+from articles.library import importing
+from articles.library.bibliography import reference_entry
+from articles.library.citations import (
     InvalidIdentifier,
     MalformedFile,
     normalize_doi,
     normalize_pmid,
 )
-from articles.importing import EXPORT_FORMATS
+from articles.library.importing import EXPORT_FORMATS
 from articles.models import Citation, Source, SourceType
 from articles.publishing import cited_sources
 from articles.serializers import (

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from articles.citations.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
+from articles.library.citations.identifiers import (
+    InvalidIdentifier,
+    normalize_doi,
+    normalize_pmcid,
+    normalize_pmid,
+)
 
 
 class Specialty(models.Model):

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.db.models import Max
 
-from articles.bibliography import render_with_sources
+from articles.library.bibliography import render_with_sources
 from articles.models import Article, Publication, PublicationDocument, PublishedCitation
 from articles.public_documents import store_documents
 

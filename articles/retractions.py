@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from articles.citations import InvalidIdentifier, MalformedFile, normalize_doi, normalize_pmid
-from articles.importing import describe, within_query_limit
+from articles.library.citations import InvalidIdentifier, MalformedFile, normalize_doi, normalize_pmid
+from articles.library.importing import describe, within_query_limit
 from articles.models import NoticeKind, Source, SourceNotice, Status, normalize_notice
 
 # The header of the Retraction Watch database export (see DESIGN.md).

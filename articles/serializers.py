@@ -1,7 +1,7 @@
 """Input and output shapes of the sources API (names as in DESIGN.md's payload table).
 
 Input serializers check the shape of a request only; identifiers, duplicates and permissions
-are checked by ``articles.importing`` and ``reviews.workflow``, so that the API, the admin and
+are checked by ``articles.library.importing`` and ``reviews.workflow``, so that the API, the admin and
 the management commands cannot disagree.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.bibliography import source_to_csl
-from articles.citations import FORMATS, format_reference
+from articles.library.bibliography import source_to_csl
+from articles.library.citations import FORMATS, format_reference
 from articles.models import Source, SourceNotice, SourceType, Status
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import caching, selectors
-from articles.bibliography import render_with_sources
+from articles.library.bibliography import render_with_sources
 from articles.models import Article, Audience, Status
 from articles.rendering import NumberedReference, reference_list_html
 from articles.structured_data import json_ld_script, medical_web_page

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.citations import FORMATS
-from articles.importing import EDITABLE_SOURCE_FIELDS
+from articles.library.citations import FORMATS
+from articles.library.importing import EDITABLE_SOURCE_FIELDS
 from articles.models import Article, Audience, Source, Specialty
 from reviews.models import (
     ATTESTATION,
@@ -171,7 +171,7 @@ class SourceForm(Form):
 
     The form only checks each field's shape (the model's own validators); normalising the
     identifiers and refusing a DOI, PMID or key that another source holds (naming that source)
-    is ``articles.importing.source_create``'s job, the same rule the API and imports follow.
+    is ``articles.library.importing.source_create``'s job, the same rule the API and imports follow.
     """
 
     authors = AuthorsField(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from articles.citations.identifiers import InvalidIdentifier, normalize_doi
+from articles.library.citations.identifiers import InvalidIdentifier, normalize_doi
 from articles.models import Article, Publication, Source, Status
 from reviews.models import (
     OPEN_ROUND_STATUSES,

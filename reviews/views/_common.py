@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from articles.bibliography import render_with_sources
+from articles.library.bibliography import render_with_sources
 from articles.models import Article
 from articles.rendering import RenderedBody
 from articles.services import StaleContent

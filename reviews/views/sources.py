@@ -1,6 +1,6 @@
 """The source library as authors use it: search it (the picker), add a source by hand, import a file.
 
-Writes go through ``articles.importing``, the module the API and the import command use, so a
+Writes go through ``articles.library.importing``, the module the API and the import command use, so a
 source is refused for the same reasons (and named the same way) wherever it comes from.
 """
 
@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from articles import importing
-from articles.bibliography import reference_entry
-from articles.citations import MalformedFile
+from articles.library import importing
+from articles.library.bibliography import reference_entry
+from articles.library.citations import MalformedFile
 from reviews import selectors
 from reviews.forms import SourceForm, SourceImportForm, SourceSearchForm, add_errors
 

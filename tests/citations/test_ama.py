@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from articles.citations.ama import format_reference, format_reference_html
+from articles.library.citations.ama import format_reference, format_reference_html
 
 
 def person(family, given, **extra):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.citations.identifiers import (
+from articles.library.citations.identifiers import (
     InvalidIdentifier,
     normalize_doi,
     normalize_pmcid,

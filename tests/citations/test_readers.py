@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.citations import (
+from articles.library.citations import (
     MalformedFile,
     ParsedEntry,
     citation_key,

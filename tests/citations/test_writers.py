@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.citations import (
+from articles.library.citations import (
     SOURCE_TYPES,
     iter_bibtex,
     iter_csl_json,

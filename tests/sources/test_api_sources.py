@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from articles import importing, services
+from articles import services
+from articles.library import importing
 from articles.models import Status
 from reviews import workflow
 from tests import factories

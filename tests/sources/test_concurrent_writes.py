@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from articles import importing
+from articles.library import importing
 from articles.models import Source
 from tests import factories
 from tests.sources.conftest import DATA, client_for

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from articles import importing
+from articles.library import importing
 from articles.models import Source
 from tests import factories
 from tests.sources.conftest import citing_article, client_for

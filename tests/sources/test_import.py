@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from articles import importing
-from articles.citations import MalformedFile
+from articles.library import importing
+from articles.library.citations import MalformedFile
 from articles.models import Source
 from tests import factories
 from tests.sources.conftest import DATA

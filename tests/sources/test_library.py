@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from articles import importing
+from articles.library import importing
 from articles.models import Source
 from tests import factories, states
 from tests.sources.conftest import citing_article

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from articles import retractions
-from articles.citations import MalformedFile
+from articles.library.citations import MalformedFile
 from articles.models import NoticeKind, Source, SourceNotice, Status
 from reviews import workflow
 from reviews.models import Notification, NotificationKind, TransitionLog

@@ -7,7 +7,7 @@ from dataclasses import asdict
 import pytest
 from django.urls import reverse
 
-from articles.bibliography import render_with_sources
+from articles.library.bibliography import render_with_sources
 from articles.models import Article, Status
 from articles.views import reference_list
 from reviews import workflow

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import retractions
-from articles.citations import MalformedFile
+from articles.library.citations import MalformedFile
 from articles.management import reading_with_progress
 
 

@@ -1,6 +1,6 @@
 """``manage.py import_sources FILE [--format F] [--dry-run] [--partial]``: fill the source library.
 
-The same import as ``POST /api/v1/editorial/sources/import/`` (``articles.importing``): each
+The same import as ``POST /api/v1/editorial/sources/import/`` (``articles.library.importing``): each
 entry is matched to an existing source (DOI, then PMID, then key and title) or created; a file
 with a rejected entry imports nothing unless ``--partial``.
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import importing
-from articles.citations import FORMATS, MalformedFile, detect_format
+from articles.library import importing
+from articles.library.citations import FORMATS, MalformedFile, detect_format
 from articles.management import reading_with_progress
 
 

@@ -6,7 +6,7 @@ The same DOI or PMID is never two Sources: the database refuses it (``source_uni
 concurrent writer won the race. Citation keys are unique: a taken key gets a letter,
 ``will2018`` → ``will2018a``, ``will2018b``.
 
-A file import streams: ``articles.citations.read_sources`` yields one entry at a time and the
+A file import streams: ``articles.library.citations.read_sources`` yields one entry at a time and the
 entries are written in batches (one lookup query, one insert), so memory holds a batch and the
 capped summary, never the file. The whole import is one transaction: a dry run, or a file with
 any rejected entry (unless ``partial``), is rolled back and reports what would have happened.
@@ -28,8 +28,8 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from articles.bibliography import source_to_csl
-from articles.citations import (
+from articles.library.bibliography import source_to_csl
+from articles.library.citations import (
     FORMATS,
     MalformedFile,
     ParsedEntry,

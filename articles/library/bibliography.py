@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from articles.citations import csl_type_fields, format_reference, format_reference_html
+from articles.library.citations import csl_type_fields, format_reference, format_reference_html
 from articles.models import Source
 from articles.rendering import ReferenceEntry, RenderedBody, render_body
 
