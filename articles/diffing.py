@@ -1,4 +1,4 @@
-"""Word-level diffs for showing editors what changed between article revisions.
+"""Word-level diffs for showing editors and reviewers what changed between article revisions.
 
 Text is split into word, whitespace and punctuation tokens and compared with
 :class:`difflib.SequenceMatcher`. Because tokenising is lossless, the chunks always
@@ -11,15 +11,18 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from articles.models import CONTENT_FIELDS
 
 __all__ = [
     "DiffChunk",
     "FieldChange",
     "chunks_to_html",
     "field_changes",
+    "revision_changes",
     "tokenize",
     "word_diff",
     "word_diff_html",
@@ -182,3 +185,27 @@ def _text_chunks(old_value: Any, new_value: Any) -> list[DiffChunk]:
     if all(v is None or isinstance(v, str) for v in values) and any(isinstance(v, str) for v in values):
         return word_diff(old_value or "", new_value or "")
     return []
+
+
+# A revision (history row) stores the topic as an id.
+_ATTRIBUTES = {"topic": "topic_id"}
+
+
+def revision_changes(
+    old: Any,
+    new: Any,
+    *,
+    fields: Sequence[str] = CONTENT_FIELDS,
+    display: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> list[FieldChange]:
+    """The ``fields`` that differ between two revisions of an article (history rows or articles).
+
+    Each value goes through ``display[field]`` first when given, e.g. a topic id to its name.
+    """
+    display = display or {}
+
+    def values(revision) -> dict[str, Any]:
+        raw = {name: getattr(revision, _ATTRIBUTES.get(name, name)) for name in fields}
+        return {name: display[name](value) if name in display else value for name, value in raw.items()}
+
+    return field_changes(values(old), values(new), fields)

@@ -1,7 +1,9 @@
 """Publications: the immutable, pre-rendered snapshots that the public reads.
 
-Only ``reviews.workflow.approve`` calls ``publish``; it passes in the review facts (reviewers and
-their sign-off times) so that this app never has to import ``reviews``.
+Only the workflow's approval calls ``publish``; it passes in the review facts (reviewers and
+their sign-off times) so that this app never has to import ``reviews``. A new publication is
+announced with ``articles.signals.publication_made``, on which the read side renders its stored
+documents.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from datetime import date, datetime
 from django.db.models import Max
 
 from articles.library.bibliography import render_with_sources
-from articles.models import Article, Publication, PublicationDocument, PublishedCitation
-from articles.public_documents import store_documents
+from articles.models import Article, Publication, PublishedCitation
+from articles.signals import publication_made
 
 
 def cited_sources(article: Article) -> list:
@@ -21,13 +23,7 @@ def cited_sources(article: Article) -> list:
 
 
 def supersede_current_publication(article: Article, *, at: datetime) -> None:
-    """Mark the article's live publication as replaced; the row itself stays as history.
-
-    Its API document goes: only a current publication is ever answered.
-    """
-    PublicationDocument.objects.filter(
-        publication__article=article, publication__superseded_at__isnull=True
-    ).delete()
+    """Mark the article's live publication as replaced; the row itself stays as history."""
     # The immutable queryset refuses updates; superseding is the one sanctioned change.
     Publication._base_manager.filter(article=article, superseded_at__isnull=True).update(superseded_at=at)
 
@@ -44,8 +40,7 @@ def publish(
     """Snapshot the article's signed content into a new current Publication.
 
     Each numbered reference is also linked to its library source (``PublishedCitation``), so a
-    later retraction of that source reaches the published page. Its public API documents (the
-    article's answer and its list row) are rendered now (``articles.public_documents``).
+    later retraction of that source reaches the published page.
     """
     sources = {source.key: source for source in cited_sources(article)}
     rendered = render_with_sources(article.body, sources.values())
@@ -94,5 +89,5 @@ def publish(
         PublishedCitation(publication=publication, source=sources[ref.key], number=ref.number)
         for ref in rendered.references
     )
-    store_documents([publication])
+    publication_made.send(sender=Publication, publication=publication)
     return publication

@@ -10,19 +10,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
-from articles.models import CONTENT_FIELDS, Article, Citation, Source, is_author_or_editor
+from articles import roles
+from articles.models import CONTENT_FIELDS, Article, Citation, Source
 from articles.rendering import find_citation_keys
-
-
-class StaleContent(Exception):
-    """The caller worked on an older version of the content than the one stored now."""
+from editorial.refusals import StaleContent
 
 
 @dataclass(frozen=True)
@@ -115,13 +112,9 @@ def save_content(article: Article, *, actor, reason: str) -> None:
     sync_citations(article, check.cited)
 
 
-def can_create_article(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.add_article")
-
-
-def can_edit_article(user, article: Article) -> bool:
-    """Authors edit their own article; editors may edit any article."""
-    return user.is_authenticated and is_author_or_editor(article, user)
+def _refuse(refusal: Exception | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 @transaction.atomic
@@ -137,8 +130,7 @@ def article_create_draft(
     authors=None,
 ) -> Article:
     """Create a draft with the actor as its author (plus any co-authors given)."""
-    if not can_create_article(actor):
-        raise PermissionDenied(_("You may not create articles."))
+    _refuse(roles.create_refusal(actor))
     article = Article(
         title=title,
         slug=slug or unique_slug(title),
@@ -164,13 +156,7 @@ def article_update_content(
     a co-author's work.
     """
     locked = Article.objects.select_for_update().get(pk=article.pk)
-    if not can_edit_article(actor, locked):
-        raise PermissionDenied(_("Only the article's authors or an editor may edit it."))
-    if not locked.is_editable:
-        raise TransitionNotAllowed(
-            _("The content can only be edited in Draft or Changes Requested; this article is %(s)s.")
-            % {"s": locked.status_label}
-        )
+    _refuse(roles.edit_refusal(actor, locked))
     if expected_hash and expected_hash != locked.content_hash:
         raise StaleContent(
             _("The article was changed by someone else since you loaded it; reload and edit again.")
@@ -188,3 +174,11 @@ def article_update_content(
     if changed or attached is not None:
         save_content(locked, actor=actor, reason="edited: " + ", ".join(changed or ["sources"]))
     return locked
+
+
+@transaction.atomic
+def article_delete(*, actor, article: Article) -> None:
+    """Delete a draft that was never submitted (``roles.delete_refusal``); nothing else is deleted."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    _refuse(roles.delete_refusal(actor, locked))
+    locked.delete()

@@ -56,13 +56,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "articles",
     "reviews",
+    "public",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Responses that do not declare themselves public are "private, no-store" (articles.caching).
-    "articles.caching.PrivateByDefaultMiddleware",
+    # Responses that do not declare themselves public are "private, no-store" (public.caching).
+    "public.caching.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -194,7 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "editorial.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "editorial.refusals.exception_handler",
     # Only the token endpoint sets a throttle scope: it slows down password guessing.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE", "20/minute")},
@@ -215,7 +217,7 @@ SPECTACULAR_SETTINGS = {
         "ArticleStatusEnum": "articles.models.Status",
         "AssignmentStatusEnum": "reviews.models.AssignmentStatus",
         # The public API's status (approved / review_due), not the article's workflow status.
-        "PublicStatusEnum": "articles.selectors.PublicStatus.CHOICES",
+        "PublicStatusEnum": "public.notices.PublicStatus.CHOICES",
     },
 }
 

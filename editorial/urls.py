@@ -7,9 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter, SimpleRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
-from articles.api import ArticleReferencesView, SourceViewSet
-from articles.public_api import PublicArticleViewSet
-from reviews.api import EditorialArticleViewSet, ObtainTokenView
+from public.api import PublicArticleViewSet
+from reviews.api.articles import EditorialArticleViewSet
+from reviews.api.auth import ObtainTokenView
+from reviews.api.sources import ArticleReferencesView, SourceViewSet
 
 API_PREFIX = "api/v1/"
 
@@ -53,7 +54,7 @@ api_v1 = [
 urlpatterns = [
     *public_routes,
     # The public pages next: they share no prefix with what follows.
-    path("", include("articles.urls")),
+    path("", include("public.urls")),
     path("admin/", admin.site.urls),
     path(API_PREFIX, include(api_v1)),
     # Someone already signed in who opens the login page goes straight to their dashboard.
@@ -62,4 +63,4 @@ urlpatterns = [
     path("editorial/", include("reviews.urls")),
 ]
 
-handler404 = "editorial.api_errors.page_not_found"
+handler404 = "editorial.refusals.page_not_found"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.library.citations import FORMATS
-from articles.library.importing import EDITABLE_SOURCE_FIELDS
+from articles.library.sources import EDITABLE_SOURCE_FIELDS
 from articles.models import Article, Audience, Source, Specialty
 from reviews.models import (
     ATTESTATION,

@@ -17,6 +17,14 @@ from simple_history.models import HistoricalRecords
 from articles.models import Article, ImmutableModel, Specialty, Status
 
 
+class BoardMemberQuerySet(models.QuerySet):
+    def active_for(self, user) -> BoardMember | None:
+        """The active board membership of ``user`` (a reviewer), or ``None``."""
+        if not (user and user.is_authenticated):
+            return None
+        return self.filter(user=user, active=True).first()
+
+
 class BoardMember(models.Model):
     """A member of the medical advisory board: a user who reviews and signs off articles."""
 
@@ -30,6 +38,7 @@ class BoardMember(models.Model):
     active = models.BooleanField(_("active"), default=True)
     joined_at = models.DateField(_("joined"), auto_now_add=True)
 
+    objects = BoardMemberQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 
 from articles.library.citations.identifiers import InvalidIdentifier, normalize_doi
 from articles.models import Article, Publication, Source, Status
+from articles.roles import is_editor
 from reviews.models import (
     OPEN_ROUND_STATUSES,
     AssignmentStatus,
@@ -18,7 +19,6 @@ from reviews.models import (
     SignOff,
     TransitionLog,
 )
-from reviews.workflow import is_editor
 
 
 def articles_visible_to(user) -> QuerySet[Article]:

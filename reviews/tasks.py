@@ -1,19 +1,18 @@
 """Background work on Celery: notification delivery and the review board's periodic jobs.
 
 The tasks stay thin: the rules live in ``reviews.notifications``, ``reviews.reminders`` and
-``reviews.workflow``, which the management commands of the same names call too. The beat
+``reviews.retractions``, which the management commands of the same names call too. The beat
 schedule is ``CELERY_BEAT_SCHEDULE`` in the settings.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 
 from celery import shared_task
+from kombu.exceptions import KombuError
 
-from reviews import notifications, reminders
+from reviews import notifications, reminders, retractions
 from reviews.notifications import DeliveryFailed
 
 logger = logging.getLogger(__name__)
@@ -59,18 +58,22 @@ def flag_due_reviews() -> list[int]:
 
 
 @shared_task
-def reapply_retractions():
-    """Send every approved article that cites a retracted source back to review.
+def reapply_retractions() -> list[int]:
+    """Send every approved article that still cites a retracted source back to review (daily)."""
+    return retractions.reapply_retractions()
 
-    Queued after a retraction import, and daily as a safety net. The work is
-    ``articles.retractions.reapply_retractions()``; until that module exists this task only says so.
+
+def queue_delivery(*, notification_ids: list[int], **_signal) -> None:
+    """Hand freshly committed outbox rows to the delivery task (``notifications.queued``).
+
+    Runs after the commit, so an unreachable broker must not fail the request that made the
+    change: the rows stay pending and the periodic sweep delivers them.
     """
-    if importlib.util.find_spec("articles.retractions") is None:
-        logger.warning("articles.retractions is not installed yet: no retractions were reapplied.")
-        return None
-    retractions = importlib.import_module("articles.retractions")
-    reapply = getattr(retractions, "reapply_retractions", None)
-    if reapply is None:
-        logger.warning("articles.retractions has no reapply_retractions(): no retractions were reapplied.")
-        return None
-    return reapply()
+    try:
+        deliver_notifications.delay(notification_ids)
+    except (KombuError, OSError):
+        logger.warning(
+            "Could not queue delivery of notifications %s; the sweep will deliver them.",
+            notification_ids,
+            exc_info=True,
+        )

@@ -59,7 +59,8 @@ class BoardMemberFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
-    display_name = factory.LazyAttribute(lambda m: f"Dr. {m.user.last_name or m.user.username}")
+    # The username keeps two members apart when Faker gives them the same last name.
+    display_name = factory.LazyAttribute(lambda m: f"Dr. {m.user.last_name or 'Member'} ({m.user.username})")
     credentials = "MD"
     active = True
 

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from articles.admin import HistoryAdmin
+from articles.admin.base import HistoryAdmin
 from articles.models import Article, Citation, Publication, Source, SourceNotice, Status
 from articles.services import compute_content_hash
-from reviews import demo_content
+from demo import content as demo_content
 from reviews.models import (
     NotificationPreference,
     ReminderSent,

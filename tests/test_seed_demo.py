@@ -16,8 +16,8 @@ from django.urls import resolve
 
 from articles.models import Article, Publication, Status
 from articles.services import compute_content_hash
-from reviews import demo_content
-from reviews.management.commands import serve_demo
+from demo import content as demo_content
+from demo.management.commands import serve_demo
 from reviews.models import BoardMember, Decision, ReviewPolicy, SignOff, TransitionLog
 
 pytestmark = pytest.mark.django_db

@@ -1,258 +1,43 @@
-"""Sources in and out of the shared library: one at a time (API, admin), file import, export.
+"""File import into the shared library: BibTeX, RIS, MEDLINE or CSL-JSON, with the same rules as
+one source at a time (``articles.library.sources``).
 
-Both paths keep the same rules. Identifiers are normalised and validated by ``Source.clean``.
-The same DOI or PMID is never two Sources: the database refuses it (``source_unique_doi``,
-``source_unique_pmid``) and this module names the source that already holds it, also when a
-concurrent writer won the race. Citation keys are unique: a taken key gets a letter,
-``will2018`` → ``will2018a``, ``will2018b``.
-
-A file import streams: ``articles.library.citations.read_sources`` yields one entry at a time and the
-entries are written in batches (one lookup query, one insert), so memory holds a batch and the
-capped summary, never the file. The whole import is one transaction: a dry run, or a file with
-any rejected entry (unless ``partial``), is rolled back and reports what would have happened.
-An export streams too, and importing it gives the same sources back.
+A file import streams: ``articles.library.citations.read_sources`` yields one entry at a time and
+the entries are written in batches (one lookup query, one insert), so memory holds a batch and
+the capped summary, never the file. The whole import is one transaction: a dry run, or a file
+with any rejected entry (unless ``partial``), is rolled back and reports what would have happened.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
-import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from articles.library.bibliography import source_to_csl
+from articles import roles
 from articles.library.citations import (
     FORMATS,
     MalformedFile,
     ParsedEntry,
     citation_key,
     detect_format,
-    iter_bibtex,
-    iter_csl_json,
-    iter_ris,
     read_sources,
     source_type_of,
 )
-from articles.models import EDITABLE_STATUSES, EDITOR_PERMISSION, Source
-
-# The fields a person may set on a source; the retraction fields change only through
-# ``reviews.workflow.retract_source``.
-EDITABLE_SOURCE_FIELDS = (
-    "key",
-    "type",
-    "title",
-    "authors",
-    "container_title",
-    "container_title_short",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "url",
-    "publisher",
-    "accessed",
+from articles.library.sources import (
+    DuplicateSource,
+    clean_key,
+    free_key,
+    save_new,
+    validate_fields,
 )
-IDENTIFIER_LABELS = {"doi": "DOI", "pmid": "PMID", "key": "citation key"}
-KEY_MAX_LENGTH = Source._meta.get_field("key").max_length
-
-
-# Permissions ---------------------------------------------------------------------------------
-
-
-def can_add_sources(user) -> bool:
-    """Anyone who writes articles (or runs the board) may add sources to the shared library."""
-    return bool(
-        user
-        and user.is_authenticated
-        and (
-            user.has_perm(EDITOR_PERMISSION)
-            or user.has_perm("articles.add_article")
-            or user.has_perm("articles.add_source")
-        )
-    )
-
-
-def can_change_source(user, source: Source) -> bool:
-    """Editors may correct any source; other writers only one that no article under review cites.
-
-    A sign-off covers the sources as they were, so once an article citing the source has left
-    drafting only an editor may change what the reference says.
-    """
-    if not can_add_sources(user):
-        return False
-    if user.has_perm(EDITOR_PERMISSION) or user.has_perm("articles.change_source"):
-        return True
-    return not source.citations.exclude(article__status__in=EDITABLE_STATUSES).exists()
-
-
-# Duplicates and keys -------------------------------------------------------------------------
-
-
-class DuplicateSource(ValidationError):
-    """The DOI, PMID or citation key already belongs to another source, named in ``existing``."""
-
-    def __init__(self, field_name: str, existing: Source):
-        self.field = field_name
-        self.existing = existing
-        message = ValidationError(
-            _("The %(label)s %(value)s already belongs to source %(id)s: [@%(key)s] %(title)s."),
-            code="duplicate",
-            params={
-                "label": IDENTIFIER_LABELS[field_name],
-                "value": getattr(existing, field_name),
-                "id": existing.pk,
-                "key": existing.key,
-                "title": existing.title,
-            },
-        )
-        super().__init__({field_name: [message]})
-
-
-def find_duplicate(source: Source) -> DuplicateSource | None:
-    """The first clash of ``source`` (DOI, then PMID, then key) with another library source."""
-    clauses = {name: getattr(source, name) for name in ("doi", "pmid", "key") if getattr(source, name)}
-    if not clauses:
-        return None
-    query = Q()
-    for name, value in clauses.items():
-        query |= Q(**{name: value})
-    others = Source.objects.filter(query)
-    if source.pk:
-        others = others.exclude(pk=source.pk)
-    found = list(others)
-    for name, value in clauses.items():
-        for other in found:
-            if getattr(other, name) == value:
-                return DuplicateSource(name, other)
-    return None
-
-
-def clean_key(value: object) -> str:
-    """A usable citation key from a file's key: letters, digits and ``_-:.``, within the length."""
-    text = "".join(ch for ch in str(value or "") if ch.isalnum() or ch in "_-:.")
-    return text[: KEY_MAX_LENGTH - 4].rstrip(":.")
-
-
-def _suffixes() -> Iterator[str]:
-    """``a`` … ``z``, then ``aa`` … ``zz``, as reference managers disambiguate ``will2018``."""
-    for length in itertools.count(1):
-        for letters in itertools.product(string.ascii_lowercase, repeat=length):
-            yield "".join(letters)
-
-
-def free_key(base: str, *, also_taken: Iterable[str] = ()) -> str:
-    """``base`` if no source uses it, else ``base`` plus the first free letter suffix."""
-    taken = set(Source.objects.filter(key__startswith=base).values_list("key", flat=True))
-    taken.update(key for key in also_taken if key.startswith(base))
-    if base not in taken:
-        return base
-    return next(base + suffix for suffix in _suffixes() if base + suffix not in taken)
-
-
-# One source at a time ------------------------------------------------------------------------
-
-
-def _validate_fields(source: Source) -> None:
-    """Field-level validation (and identifier normalisation in ``clean``) without queries."""
-    # PostgreSQL cannot store NUL characters; a file can contain them.
-    texts = {
-        name: getattr(source, name) for name in EDITABLE_SOURCE_FIELDS if name not in ("authors", "year")
-    }
-    texts["authors"] = " ".join(str(value) for name in source.authors for value in dict(name).values())
-    with_nul = sorted(name for name, value in texts.items() if isinstance(value, str) and "\x00" in value)
-    if with_nul:
-        raise ValidationError({name: _("Contains a NUL character.") for name in with_nul})
-    exclude = [] if source.key else ["key"]
-    source.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-
-def _save_new(source: Source, *, actor, reason: str, key_given: bool) -> Source:
-    """Insert ``source``; a constraint lost to a concurrent writer names that writer's source."""
-    for _attempt in range(3):
-        if not key_given:
-            source.key = free_key(clean_key(citation_key(source_to_csl(source))) or "source")
-        source._history_user = actor
-        source._change_reason = reason
-        try:
-            with transaction.atomic():
-                source.save()
-            return source
-        except IntegrityError:
-            source.pk = None
-            source._state.adding = True
-            duplicate = find_duplicate(source)
-            if duplicate is None:
-                raise
-            if duplicate.field != "key" or key_given:
-                raise duplicate from None
-            # Someone took the generated key in the meantime: generate the next one.
-    raise IntegrityError("could not find a free citation key")
-
-
-@transaction.atomic
-def source_create(*, actor, data: dict) -> Source:
-    """Add one source to the library; refused (``DuplicateSource``) when its DOI, PMID or key is taken."""
-    if actor is not None and not can_add_sources(actor):
-        raise PermissionDenied(_("You may not add sources to the library."))
-    unknown = set(data) - set(EDITABLE_SOURCE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
-    source = Source(**data)
-    _validate_fields(source)
-    duplicate = find_duplicate(source)
-    if duplicate is not None:
-        raise duplicate
-    return _save_new(source, actor=actor, reason="created", key_given=bool(source.key))
-
-
-@transaction.atomic
-def source_update(*, actor, source: Source, changes: dict) -> Source:
-    """Correct a source's bibliographic fields under a row lock, with a history reason."""
-    locked = Source.objects.select_for_update().get(pk=source.pk)
-    if actor is not None and not can_change_source(actor, locked):
-        raise PermissionDenied(
-            _("Only an editor may change a source cited by an article that has left drafting.")
-        )
-    unknown = set(changes) - set(EDITABLE_SOURCE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
-    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-    if "key" in changed and locked.citations.exists():
-        # Article bodies cite by key: renaming it would turn their citations into unknown keys.
-        raise ValidationError(
-            {"key": _("[@%(key)s] is cited by articles; its key cannot change.") % {"key": locked.key}}
-        )
-    for name in changed:
-        setattr(locked, name, changes[name])
-    if not changed:
-        return locked
-    _validate_fields(locked)
-    duplicate = find_duplicate(locked)
-    if duplicate is not None:
-        raise duplicate
-    locked._history_user = actor
-    locked._change_reason = ("edited: " + ", ".join(changed))[:100]
-    try:
-        with transaction.atomic():
-            locked.save()
-    except IntegrityError:
-        duplicate = find_duplicate(locked)
-        if duplicate is None:
-            raise
-        raise duplicate from None
-    return locked
-
+from articles.models import Source
 
 # From CSL-JSON items -------------------------------------------------------------------------
 
@@ -446,7 +231,7 @@ class _BatchWriter:
             try:
                 source = source_from_csl(entry.item)
                 source.key = source.key or clean_key(citation_key(entry.item)) or "source"
-                _validate_fields(source)
+                validate_fields(source)
             except ValidationError as exc:
                 self.summary.add_rejected(entry.line, describe(exc))
                 continue
@@ -523,7 +308,7 @@ class _BatchWriter:
             return
         source.key = self._key_for(source, by_key)
         try:
-            _save_new(source, actor=self.actor, reason=self.reason, key_given=True)
+            save_new(source, actor=self.actor, reason=self.reason, key_given=True)
         except (DuplicateSource, IntegrityError) as exc:
             self.summary.add_rejected(line, describe(exc) if isinstance(exc, ValidationError) else str(exc))
             return
@@ -577,8 +362,8 @@ def import_sources(
     """
     if fmt not in FORMATS:
         raise MalformedFile(f"Unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    if actor is not None and not can_add_sources(actor):
-        raise PermissionDenied(_("You may not add sources to the library."))
+    if actor is not None and (refusal := roles.add_source_refusal(actor)):
+        raise refusal
     summary = ImportSummary(format=fmt, dry_run=dry_run, partial=partial, max_details=max_details)
     # A batch is looked up with one query of up to three parameters per entry.
     batch_size = within_query_limit(batch_size, per_item=3)
@@ -600,6 +385,21 @@ def import_sources(
     return summary
 
 
+def import_upload(
+    binary,
+    *,
+    filename: str = "",
+    fmt: str | None = None,
+    actor=None,
+    partial: bool = False,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Import an uploaded (binary) file, its format detected when not given: what the API and the
+    web app's import page both do. Raises ``MalformedFile`` when the file is not in the format."""
+    stream, fmt = open_upload(binary, filename=filename, fmt=fmt)
+    return import_sources(stream, fmt, actor=actor, partial=partial, dry_run=dry_run)
+
+
 def open_upload(binary, *, filename: str = "", fmt: str | None = None) -> tuple[io.TextIOWrapper, str]:
     """A text stream over an uploaded (binary) file and its format, detected when not given.
 
@@ -612,19 +412,3 @@ def open_upload(binary, *, filename: str = "", fmt: str | None = None) -> tuple[
         fmt = detect_format(filename, head)
     return io.TextIOWrapper(binary, encoding="utf-8-sig", newline=None), fmt
 
-
-# Export --------------------------------------------------------------------------------------
-
-# Format → (writer, media type, file extension).
-EXPORTS = {
-    "bibtex": (iter_bibtex, "application/x-bibtex", "bib"),
-    "ris": (iter_ris, "application/x-research-info-systems", "ris"),
-    "csl-json": (iter_csl_json, "application/vnd.citationstyles.csl+json", "json"),
-}
-EXPORT_FORMATS = tuple(EXPORTS)
-
-
-def export_chunks(sources: Iterable[Source], fmt: str) -> Iterator[str]:
-    """``sources`` written in ``fmt``, one entry at a time (an import of it gives them back)."""
-    write = EXPORTS[fmt][0]
-    return write(source_to_csl(source) for source in sources)

@@ -2,7 +2,7 @@
 
 The GIN index exists on PostgreSQL only (SQLite searches with LIKE). It is kept out of the model
 state on purpose: as a model index it would be recreated, and fail, whenever SQLite rebuilds the
-table. Its expression must stay identical to ``articles.selectors.search_vector()``;
+table. Its expression must stay identical to ``public.listing.search_vector()``;
 ``tests/public/test_search.py`` checks with EXPLAIN that the planner uses it.
 """
 

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from functools import wraps
 
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from articles.library.bibliography import render_with_sources
 from articles.models import Article
 from articles.rendering import RenderedBody
-from articles.services import StaleContent
-from articles.views import reference_list
+from editorial.refusals import REFUSALS, StaleContent, refusal_for
 from reviews import selectors
-
-# Refusals that say "not now" rather than "not you": the state or a concurrent change forbids it.
-# An IntegrityError here is a constraint that a concurrent request won (e.g. the same reviewer
-# assigned twice at once), not a bug; its database text is not shown.
-CONFLICTS = (TransitionNotAllowed, ConcurrentTransition, StaleContent, IntegrityError)
 
 
 def render_as_published(body: str, sources) -> tuple[RenderedBody, str]:
-    """The body and reference list exactly as the public article page renders them.
+    """The body and reference list exactly as publishing renders them for the public page.
 
-    ``render_with_sources`` is what publishing stores; the reference list is built by the public
-    page's own function, so numbers, links and badges match what readers will see.
+    ``render_with_sources`` is what publishing stores, and ``reference_list_html`` is what the
+    public page renders the stored references with, so numbers, links and badges match.
     """
     rendered = render_with_sources(body, sources)
-    return rendered, reference_list([asdict(reference) for reference in rendered.references])
+    return rendered, rendered.reference_list_html
 
 
 def visible_article(user, pk: int) -> Article:
@@ -45,10 +36,12 @@ def conflict_response(
 ) -> HttpResponse:
     """Render ``409.html``: what was refused, why, and the way back."""
     stale = isinstance(exc, StaleContent)
-    if isinstance(exc, IntegrityError):
+    refusal = refusal_for(exc)
+    if refusal.code == "concurrent_change":
+        # A constraint that a concurrent request won: its database text is not shown.
         reason = _("Someone else changed this at the same moment; reload the page and try again.")
     else:
-        reason = str(exc) or _("The article's state does not allow this step.")
+        reason = refusal.message
     context = {
         "title": _("The content changed") if stale else _("This cannot be done right now"),
         "reason": reason,
@@ -60,10 +53,12 @@ def conflict_response(
 
 
 def refusals_as_409(back: str = "editorial:article", back_label: str = ""):
-    """Turn a workflow refusal (``TransitionNotAllowed``, stale content) into a readable 409 page.
+    """Answer a refusal that says "not now" (the state, stale content, a concurrent change; 409
+    in ``editorial.refusals``) with a readable 409 page.
 
     ``back`` names the URL, taking the view's ``pk``, that the page offers as the way back
-    (reloading it shows the current state). ``PermissionDenied`` is left to Django's 403 page.
+    (reloading it shows the current state). ``PermissionDenied`` is left to Django's 403 page and
+    a ``ValidationError`` to the view, which shows it on its form.
     """
 
     def decorator(view):
@@ -71,7 +66,10 @@ def refusals_as_409(back: str = "editorial:article", back_label: str = ""):
         def wrapper(request, *args, **kwargs):
             try:
                 return view(request, *args, **kwargs)
-            except CONFLICTS as exc:
+            except REFUSALS as exc:
+                refusal = refusal_for(exc)
+                if not refusal.is_conflict:
+                    raise
                 back_url = (
                     reverse(back, args=[kwargs["pk"]]) if "pk" in kwargs else reverse("editorial:dashboard")
                 )

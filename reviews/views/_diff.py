@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from django.utils.safestring import mark_safe
 
-from articles.diffing import chunks_to_html, field_changes
-from articles.models import CONTENT_FIELDS, Article, Audience
-
-# The history row stores the topic as an id; the diff shows its name.
-_FIELD_ATTRIBUTES = {name: ("topic_id" if name == "topic" else name) for name in CONTENT_FIELDS}
-
-
-def _content(record, topics: dict[int, str]) -> dict:
-    values = {name: getattr(record, attribute) for name, attribute in _FIELD_ATTRIBUTES.items()}
-    values["topic"] = topics.get(values["topic"], "")
-    values["audience"] = Audience(values["audience"]).label if values["audience"] else ""
-    return values
+from articles import diffing
+from articles.diffing import chunks_to_html
+from articles.models import Article, Audience
 
 
 def revision_changes(old, new, *, topics: dict[int, str]) -> list[dict]:
@@ -24,9 +15,13 @@ def revision_changes(old, new, *, topics: dict[int, str]) -> list[dict]:
     Each entry has the field's ``label``, ``inline`` HTML (``<del>`` and ``<ins>`` in one text)
     and ``old_html``/``new_html`` for a side-by-side view; all text is escaped by the differ.
     """
+    display = {
+        "topic": lambda pk: topics.get(pk, ""),
+        "audience": lambda value: Audience(value).label if value else "",
+    }
     changes = []
     # chunks_to_html escapes every chunk, so its output is safe to mark as such.
-    for change in field_changes(_content(old, topics), _content(new, topics), list(CONTENT_FIELDS)):
+    for change in diffing.revision_changes(old, new, display=display):
         chunks = change.chunks
         changes.append(
             {

@@ -7,11 +7,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import roles
 from articles.models import CONTENT_FIELDS, Article, Publication, Specialty
 from articles.services import check_citations
-from reviews import selectors, workflow
+from reviews import quorum, selectors, workflow
 from reviews.forms import CommentForm, FlagForRereviewForm, RetractForm
-from reviews.models import Decision, ReviewAssignment, SignOff
+from reviews.models import ReviewAssignment, SignOff
 from reviews.views._common import render_as_published, visible_article
 from reviews.views._diff import revision_changes
 
@@ -27,12 +28,13 @@ def _signoff(assignment: ReviewAssignment):
 def round_summaries(article: Article) -> list[dict]:
     """Each round, newest first: its assignments with sign-offs, and the quorum of an open round.
 
-    A sign-off "counts" as the workflow counts it: an approval in the open round on exactly the
-    current content.
+    A sign-off "counts" exactly when ``reviews.quorum`` counts it.
     """
     today = timezone.localdate()
     summaries = []
     for review_round in selectors.article_rounds(article):
+        round_quorum = quorum.quorum_for(article, review_round) if review_round.is_open else None
+        counted = round_quorum.counted if round_quorum else frozenset()
         rows = []
         for assignment in review_round.assignments.all():
             signoff = _signoff(assignment)
@@ -44,19 +46,14 @@ def round_summaries(article: Article) -> list[dict]:
                         s.pk == article.topic_id for s in assignment.reviewer.specialties.all()
                     ),
                     "overdue": assignment.status == "assigned" and assignment.due_date < today,
-                    "counts": bool(
-                        signoff
-                        and review_round.is_open
-                        and signoff.decision == Decision.APPROVE
-                        and signoff.content_hash == article.content_hash
-                    ),
+                    "counts": bool(signoff and signoff.pk in counted),
                 }
             )
         summary = {"round": review_round, "rows": rows}
         if review_round.is_open:
-            summary["quorum"] = workflow.quorum_for(article, review_round)
-            summary["eligible"] = workflow.eligible_assignments(review_round, article).count()
-            summary["needed"] = workflow.policy_for(article).approvals_required
+            summary["quorum"] = round_quorum
+            summary["eligible"] = quorum.eligible_assignments(review_round, article).count()
+            summary["needed"] = round_quorum.required
         summaries.append(summary)
     return summaries
 
@@ -72,8 +69,8 @@ def detail_page(request, article: Article, *, status: int = 200, **forms):
         "body_html": rendered.html,
         "references_html": references_html,
         "actions": actions,
-        "is_editor": workflow.is_editor(user),
-        "is_author": workflow.is_author(user, article),
+        "is_editor": roles.is_editor(user),
+        "is_author": roles.is_author(user, article),
         "assigned": ReviewAssignment.objects.filter(round__article=article, reviewer__user=user).exists(),
         "feedback": selectors.review_feedback(article),
         "publication": Publication.objects.current().filter(article=article).first(),
@@ -83,7 +80,7 @@ def detail_page(request, article: Article, *, status: int = 200, **forms):
     }
     if context["is_editor"]:
         context["rounds"] = round_summaries(article)
-        context["policy"] = workflow.policy_for(article)
+        context["policy"] = quorum.policy_for(article)
     return render(request, "editorial/article_detail.html", context, status=status)
 
 

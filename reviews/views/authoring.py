@@ -6,16 +6,15 @@ import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import TransitionNotAllowed
 
-from articles import services
+from articles import roles, services
 from articles.models import Article, Audience, Source
-from articles.services import StaleContent
+from editorial.refusals import StaleContent
 from reviews import selectors, workflow
 from reviews.forms import ArticleForm, CommentForm, add_errors
 from reviews.views._common import refusals_as_409, render_as_published, visible_article
@@ -89,8 +88,8 @@ def article_create(request):
 
     Template: ``editorial/article_form.html`` (shared with editing).
     """
-    if not services.can_create_article(request.user):
-        raise PermissionDenied(_("You may not create articles."))
+    if refusal := roles.create_refusal(request.user):
+        raise refusal
     if request.method != "POST":
         form = ArticleForm(initial={"audience": Audience.PATIENT})
         return _form_page(request, form=form, article=None)
@@ -125,16 +124,8 @@ def article_edit(request, pk: int):
     between, the save is refused with 409 and the typed text is kept on the page.
     """
     article = visible_article(request.user, pk)
-    if not services.can_edit_article(request.user, article):
-        raise PermissionDenied(_("Only the article's authors or an editor may edit it."))
-    if not article.is_editable:
-        raise TransitionNotAllowed(
-            _(
-                "The content can only be edited in Draft or Changes Requested; this article is "
-                "%(status)s. Start a revision from the article page to change it."
-            )
-            % {"status": article.status_label}
-        )
+    if refusal := roles.edit_refusal(request.user, article):
+        raise refusal
     if request.method != "POST":
         return _form_page(request, form=ArticleForm.for_article(article), article=article)
     form = ArticleForm(request.POST)
@@ -170,8 +161,8 @@ def article_preview(request, pk: int | None = None):
     """
     if pk is not None:
         visible_article(request.user, pk)
-    elif not services.can_create_article(request.user):
-        raise PermissionDenied(_("You may not create articles."))
+    elif refusal := roles.create_refusal(request.user):
+        raise refusal
     preview = build_preview(
         title=request.POST.get("title", ""),
         summary=request.POST.get("summary", ""),

@@ -8,16 +8,15 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import TransitionNotAllowed
 
-from reviews import selectors, workflow
+from articles import roles
+from reviews import quorum, selectors, workflow
 from reviews.forms import (
     AssignReviewersForm,
     BoardMemberForm,
@@ -38,7 +37,7 @@ def editor_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not workflow.is_editor(request.user):
+        if not roles.is_editor(request.user):
             raise PermissionDenied(_("Only editors run the advisory board."))
         return view(request, *args, **kwargs)
 
@@ -56,13 +55,10 @@ def assign_reviewers(request, pk: int):
     Template: ``editorial/assign.html``. All chosen reviewers are assigned or none is.
     """
     article = visible_article(request.user, pk)
-    review_round = workflow.open_round(article)
-    if review_round is None or not workflow.can_assign(request.user, article):
-        raise TransitionNotAllowed(
-            _("Reviewers can be assigned to a submitted or review-due article; this one is %(s)s.")
-            % {"s": article.status_label}
-        )
-    policy = workflow.policy_for(article)
+    if refusal := workflow.assign_refusal(request.user, article):
+        raise refusal
+    review_round = quorum.open_round(article)
+    policy = quorum.policy_for(article)
     suggestions = selectors.reviewer_suggestions(article, review_round)
     form = AssignReviewersForm(
         request.POST or None,
@@ -71,16 +67,12 @@ def assign_reviewers(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                assigned = [
-                    workflow.assign_reviewer(
-                        actor=request.user,
-                        article=article,
-                        reviewer=member,
-                        due_date=form.cleaned_data["due_date"],
-                    )
-                    for member in form.cleaned_data["reviewers"]
-                ]
+            assigned = workflow.assign_reviewers(
+                actor=request.user,
+                article=article,
+                reviewers=list(form.cleaned_data["reviewers"]),
+                due_date=form.cleaned_data["due_date"],
+            )
         except ValidationError as exc:
             add_errors(form, exc, {"reviewer": "reviewers"})
         else:
@@ -102,7 +94,7 @@ def assign_reviewers(request, pk: int):
         "suggestions": form.suggestions,
         "chosen": chosen,
         "current": review_round.assignments.select_related("reviewer").order_by("pk"),
-        "eligible": workflow.eligible_assignments(review_round, article).count(),
+        "eligible": quorum.eligible_assignments(review_round, article).count(),
     }
     return render(request, "editorial/assign.html", context, status=400 if form.errors else 200)
 
@@ -114,7 +106,7 @@ def start_review(request, pk: int):
     article = visible_article(request.user, pk)
     comment = CommentForm.comment_in(request.POST)
     article = workflow.start_review(actor=request.user, article=article, comment=comment)
-    review_round = workflow.open_round(article)
+    review_round = quorum.open_round(article)
     messages.success(
         request,
         _("Review round %(n)d started: the assigned reviewers can sign off now.")

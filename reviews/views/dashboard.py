@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from articles import roles
 from articles.models import Status
-from reviews import selectors, workflow
+from reviews import quorum, selectors
+from reviews.models import BoardMember
 
 # Assignments due within this many days are marked "due soon".
 DUE_SOON_DAYS = 3
@@ -45,10 +47,10 @@ def dashboard(request):
     context = {"today": today}
 
     own = list(selectors.articles_authored_by(user))
-    if own or user.has_perm("articles.add_article"):
+    if own or roles.can_create_articles(user):
         context["author"] = {"groups": status_groups(own), "total": len(own)}
 
-    if workflow.board_member_for(user) is not None:
+    if BoardMember.objects.active_for(user) is not None:
         assignments = list(selectors.assignments_for_reviewer(user))
         for assignment in assignments:
             assignment.overdue = assignment.due_date < today
@@ -57,10 +59,10 @@ def dashboard(request):
             )
         context["reviewer"] = {"assignments": assignments}
 
-    if workflow.is_editor(user):
+    if roles.is_editor(user):
         in_review = list(selectors.articles_in_review())
         for article in in_review:
-            article.quorum = workflow.quorum_for(article)
+            article.quorum = quorum.quorum_for(article)
         context["editor"] = {"queue": list(selectors.editor_queue()), "in_review": in_review}
 
     return render(request, "editorial/dashboard.html", context)

@@ -15,7 +15,7 @@ from articles.models import Article, Specialty, Status
 from articles.services import check_citations
 from reviews import selectors, workflow
 from reviews.forms import ConflictForm, SignOffForm, add_errors
-from reviews.models import AssignmentStatus, Decision, ReviewAssignment, SignOff
+from reviews.models import Decision, ReviewAssignment, SignOff
 from reviews.views._common import refusals_as_409, render_as_published
 from reviews.views._diff import revision_changes
 
@@ -71,7 +71,7 @@ def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **f
         "baseline": baseline,
         "baseline_label": baseline_label,
         "changes": changes,
-        "can_declare": assignment.status == AssignmentStatus.ASSIGNED and assignment.round.is_open,
+        "can_declare": workflow.can_declare_conflict(request.user, assignment),
         "can_sign": workflow.can_sign_off(request.user, article),
         "declared": assignment.conflict_of_interest is not None,
         "conflict_form": forms.get("conflict_form") or ConflictForm(),
@@ -133,10 +133,6 @@ def sign_off(request, pk: int):
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return review_page(request, assignment, signoff_form=form, status=400)
-    if assignment.conflict_of_interest is None and assignment.status == AssignmentStatus.ASSIGNED:
-        # The sign-off form is only shown after the declaration; this is a stale or forged post.
-        messages.error(request, _("Declare whether you have a conflict of interest before signing off."))
-        return review_page(request, assignment, status=400)
     try:
         result = workflow.sign_off(
             actor=request.user,
@@ -144,10 +140,16 @@ def sign_off(request, pk: int):
             decision=form.cleaned_data["decision"],
             comments=form.cleaned_data["comments"],
             attestation=form.cleaned_data["attestation"],
-            conflict_of_interest=False,
+            # Declared on this page before the sign-off form is shown (the workflow checks it).
+            conflict_of_interest=None,
             content_hash=form.cleaned_data["content_hash"],
         )
     except ValidationError as exc:
+        if "conflict_of_interest" in getattr(exc, "error_dict", {}):
+            # Not declared yet (a stale or forged post): the page asks for the declaration first.
+            declaration = ConflictForm({})
+            declaration.is_valid()
+            return review_page(request, assignment, conflict_form=declaration, status=400)
         add_errors(form, exc)
         return review_page(request, assignment, signoff_form=form, status=400)
     if result.signoff.decision == Decision.REQUEST_CHANGES:

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from articles.library import importing
+from articles import roles
+from articles.library import importing, sources
 from articles.library.bibliography import reference_entry
 from articles.library.citations import MalformedFile
 from reviews import selectors
@@ -24,7 +25,7 @@ from reviews.forms import SourceForm, SourceImportForm, SourceSearchForm, add_er
 
 
 def _require_source_writer(user) -> None:
-    if not importing.can_add_sources(user):
+    if not roles.can_add_sources(user):
         raise PermissionDenied(_("Only authors and editors use the source library."))
 
 
@@ -66,7 +67,7 @@ def source_create(request):
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
         try:
-            source = importing.source_create(actor=request.user, data=data)
+            source = sources.source_create(actor=request.user, data=data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -91,12 +92,10 @@ def source_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            stream, fmt = importing.open_upload(
-                upload.file, filename=upload.name, fmt=form.cleaned_data["format"] or None
-            )
-            summary = importing.import_sources(
-                stream,
-                fmt,
+            summary = importing.import_upload(
+                upload.file,
+                filename=upload.name,
+                fmt=form.cleaned_data["format"] or None,
                 actor=request.user,
                 partial=form.cleaned_data["partial"],
                 dry_run=form.cleaned_data["dry_run"],

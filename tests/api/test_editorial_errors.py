@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from articles.models import Article
 from articles.services import StaleContent
-from editorial.api_errors import exception_handler
+from editorial.refusals import exception_handler
 from reviews.models import SignOff, TransitionLog
 from reviews.workflow import CitationErrors
 from tests import factories, states

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.machinery
-import logging
-import sys
-import types
 from datetime import timedelta
 from io import StringIO
 
@@ -215,21 +211,3 @@ def test_the_periodic_tasks_run_the_jobs(approved):
     waiting = Notification.objects.filter(delivered_at__isnull=True).count()
     assert waiting > 0
     assert tasks.sweep_notifications.delay().get()["delivered"] == waiting
-
-
-def test_reapply_retractions_waits_for_the_retractions_module(monkeypatch, caplog):
-    monkeypatch.setitem(sys.modules, "articles.retractions", None)  # as if not written yet
-
-    with caplog.at_level(logging.WARNING, logger="reviews.tasks"):
-        assert tasks.reapply_retractions.delay().get() is None
-
-    assert "no retractions were reapplied" in caplog.text
-
-
-def test_reapply_retractions_calls_the_retractions_module(monkeypatch):
-    module = types.ModuleType("articles.retractions")
-    module.__spec__ = importlib.machinery.ModuleSpec("articles.retractions", loader=None)
-    module.reapply_retractions = lambda: 3
-    monkeypatch.setitem(sys.modules, "articles.retractions", module)
-
-    assert tasks.reapply_retractions.delay().get() == 3

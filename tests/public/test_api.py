@@ -18,7 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
 from articles.models import Publication
-from articles.public_api import NOT_FOUND, PublicPagination
+from public.api import NOT_FOUND, PublicPagination
 from reviews import workflow
 from tests import factories, states
 
@@ -442,7 +442,7 @@ def test_404_and_410_cost_one_query(client, published, editor, django_assert_num
 
 
 def test_the_output_has_exactly_the_documented_fields(client, published, editor):
-    from articles import public_serializers as s
+    from public import serializers as s
 
     workflow.flag_for_rereview(actor=editor, article=published, reason="Yearly review.")
     listed = client.get(LIST).json()["results"][0]
@@ -467,7 +467,7 @@ def test_the_output_has_exactly_the_documented_fields(client, published, editor)
 def test_public_times_are_written_exactly_as_drf_writes_them(zone, moment):
     from rest_framework.fields import DateTimeField
 
-    from articles.public_serializers import datetime_text
+    from public.serializers import datetime_text
 
     with timezone.override(zone):
         assert datetime_text(moment, timezone.get_current_timezone()) == DateTimeField().to_representation(moment)

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles import caching
-from articles.public_serializers import PublicationListSerializer
+from public import caching
+from public.serializers import PublicationListSerializer
 from reviews import workflow
 from tests import factories
 
@@ -90,9 +90,9 @@ def test_a_matching_if_none_match_answers_304_without_rendering(client, publishe
     def refuse(*args, **kwargs):
         raise AssertionError("rendered for a conditional GET that matched")
 
-    monkeypatch.setattr("articles.public_documents.article_json", refuse)
+    monkeypatch.setattr("public.documents.article_json", refuse)
     monkeypatch.setattr(PublicationListSerializer, "to_representation", refuse)
-    monkeypatch.setattr("articles.views.loader.render_to_string", refuse)
+    monkeypatch.setattr("public.views.loader.render_to_string", refuse)
 
     response = client.get(url, headers={"If-None-Match": etag})
 

@@ -2,7 +2,7 @@
 
 ``PublicArticleSerializer`` and ``PublicationListSerializer``, run field by field by DRF, are the
 reference here. The API answers instead from what was stored at publication with the live fields
-appended (``articles.public_documents``): an article's document, and each list row's. The two
+appended (``public.documents``): an article's document, and each list row's. The two
 must be the same bytes for every kind of article, with or without stored documents, in any time
 zone and for any content.
 """
@@ -22,10 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.request import Request
 
-from articles import public_documents, selectors, services
+from articles import services
 from articles.models import Publication, PublicationDocument
-from articles.public_api import PublicPagination
-from articles.public_serializers import PublicArticleSerializer, PublicationListSerializer
+from public import documents, notices, publications
+from public import listing as public_listing
+from public.api import PublicPagination
+from public.serializers import PublicArticleSerializer, PublicationListSerializer
 from reviews import workflow
 from tests import states
 
@@ -37,8 +39,8 @@ def detail(slug: str) -> str:
 def reference_answer(slug: str) -> bytes:
     """What DRF renders from the serializer's declaration for the article at ``slug``."""
     request = RequestFactory().get(detail(slug))
-    article = selectors.public_article(slug)
-    return public_documents.render_json(PublicArticleSerializer(article, context={"request": request}).data)
+    article = publications.public_article(slug)
+    return documents.render_json(PublicArticleSerializer(article, context={"request": request}).data)
 
 
 def current_document(article) -> PublicationDocument:
@@ -52,20 +54,20 @@ def reference_list_answer(query: dict) -> bytes:
     """What DRF renders for the list page ``query`` asks for, from the list serializer's declaration."""
     request = RequestFactory().get(LIST, query)
     pagination = PublicPagination()
-    filterset = selectors.PublicationFilter(request.GET, queryset=selectors.listed_publications())
+    filterset = public_listing.PublicationFilter(request.GET, queryset=public_listing.listed_publications())
     rows = pagination.paginate_queryset(filterset.listing(), Request(request))
     for row in rows:
-        row.public_status = selectors.public_status(row)
+        row.public_status = notices.public_status(row)
     data = PublicationListSerializer(rows, many=True, context={"request": request}).data
-    return public_documents.render_json(pagination.get_paginated_response(data).data)
+    return documents.render_json(pagination.get_paginated_response(data).data)
 
 
 def test_publishing_stores_the_document_in_the_current_format(published):
     document = current_document(published)
 
-    assert document.format == public_documents.document_format()
-    assert document.json == public_documents.render_document(document.publication)
-    assert document.list_row == public_documents.render_list_row(document.publication)
+    assert document.format == documents.document_format()
+    assert document.json == documents.render_document(document.publication)
+    assert document.list_row == documents.render_list_row(document.publication)
 
 
 def test_the_answer_is_the_stored_document_and_the_live_fields(client, published):
@@ -108,7 +110,7 @@ def test_without_a_document_the_snapshot_is_rendered_per_request(client, publish
 
 def test_a_document_is_rendered_in_the_time_zone_it_is_served_in(client, published):
     with override_settings(TIME_ZONE="America/New_York"):
-        assert public_documents.document_format() != current_document(published).format
+        assert documents.document_format() != current_document(published).format
         body = client.get(detail(published.slug)).json()
         assert body["created_at"].endswith("-05:00") or body["created_at"].endswith("-04:00")
         assert client.get(detail(published.slug)).content == reference_answer(published.slug)
@@ -237,9 +239,9 @@ def test_the_command_renders_missing_and_stale_documents_only(publish):
 
     for article in (missing, stale, current):
         document = current_document(article)
-        assert document.format == public_documents.document_format()
-        assert document.json == public_documents.render_document(document.publication)
-        assert document.list_row == public_documents.render_list_row(document.publication)
+        assert document.format == documents.document_format()
+        assert document.json == documents.render_document(document.publication)
+        assert document.list_row == documents.render_list_row(document.publication)
     assert current_document(current).rendered_at == untouched
     assert "Rendered 0 document(s)" in render_command()
 
@@ -286,7 +288,7 @@ def published_pages(draw):
         }
         for n in numbers
     ]
-    return selectors.PublishedPage(
+    return publications.PublishedPage(
         id=draw(st.integers(1, 10**6)),
         slug=draw(st.from_regex(r"\A[a-z0-9-]{1,30}\Z")),
         title=draw(awkward_text),
@@ -326,9 +328,9 @@ def published_pages(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     page=published_pages(),
-    status=st.sampled_from(list(selectors.PublicStatus.LABELS)),
+    status=st.sampled_from(list(notices.PublicStatus.LABELS)),
     notices=st.lists(
-        st.builds(selectors.Notice, st.sampled_from(selectors.Notice.KINDS), awkward_text, st.none() | st.dates()),
+        st.builds(notices.Notice, st.sampled_from(notices.Notice.KINDS), awkward_text, st.none() | st.dates()),
         max_size=3,
     ),
     retracted_numbers=st.sets(st.integers(1, 6), max_size=3),
@@ -336,27 +338,27 @@ def published_pages(draw):
 )
 def test_any_content_answers_as_the_declaration_renders(page, status, notices, retracted_numbers, zone):
     retracted = [
-        selectors.RetractedSource(ref["number"], "A source", date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
+        publications.RetractedSource(ref["number"], "A source", date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
         for ref in page.references
         if ref["number"] in retracted_numbers
     ]
     request = RequestFactory().get(detail(page.slug))
     with timezone.override(zone):
-        stored = selectors.StoredArticle(
-            **{field.name: getattr(page, field.name) for field in dataclass_fields(selectors.PublicationFacts)},
-            document=public_documents.render_document(page),
+        stored = publications.StoredArticle(
+            **{field.name: getattr(page, field.name) for field in dataclass_fields(publications.PublicationFacts)},
+            document=documents.render_document(page),
         )
-        answered = selectors.PublicArticle(stored, status, notices, retracted, page.approved_at)
-        declared = selectors.PublicArticle(page, status, notices, retracted, page.approved_at)
+        answered = publications.PublicArticle(stored, status, notices, retracted, page.approved_at)
+        declared = publications.PublicArticle(page, status, notices, retracted, page.approved_at)
 
-        assert public_documents.article_json(answered, request) == public_documents.render_json(
+        assert documents.article_json(answered, request) == documents.render_json(
             PublicArticleSerializer(declared, context={"request": request}).data
         )
 
 
 @st.composite
 def listed_rows(draw):
-    return selectors.ListedPublication(
+    return public_listing.ListedPublication(
         id=draw(st.integers(1, 10**6)),
         slug=draw(st.from_regex(r"\A[-a-zA-Z0-9_]{1,50}\Z")),  # a SlugField's alphabet
         title=draw(awkward_text),
@@ -370,7 +372,7 @@ def listed_rows(draw):
         article_status="approved",
         review_due_reason="",
         article_updated_at=draw(moments),
-        public_status=draw(st.sampled_from(list(selectors.PublicStatus.LABELS))),
+        public_status=draw(st.sampled_from(list(notices.PublicStatus.LABELS))),
     )
 
 
@@ -386,9 +388,9 @@ def test_any_list_rows_answer_as_the_declaration_renders(rows, stored, count, zo
     envelope = {"count": count, "next": f"http://testserver{LIST}?page=3", "previous": None}
     with timezone.override(zone):
         for row, keep in zip(rows, stored, strict=False):
-            row.stored_row = public_documents.render_list_row(row) if keep else None
+            row.stored_row = documents.render_list_row(row) if keep else None
         declared = PublicationListSerializer(rows, many=True, context={"request": request}).data
 
-        answered = public_documents.ListAnswer(request).render({**envelope, "results": []}, rows)
+        answered = documents.ListAnswer(request).render({**envelope, "results": []}, rows)
 
-        assert answered == public_documents.render_json({**envelope, "results": declared})
+        assert answered == documents.render_json({**envelope, "results": declared})

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import selectors
 from articles.models import Article, ListedPublicationCount, Publication
+from public import listing as public_listing
 from reviews import workflow
 from tests import states
 from tests.threads import run_at_once
@@ -20,13 +20,13 @@ from tests.threads import run_at_once
 
 def listed_count() -> int:
     """The count a list page answers with (read with its first page)."""
-    listing = selectors.PublicationListing()
+    listing = public_listing.PublicationListing()
     listing.expect_page(0, 20)
     return listing.count()
 
 
 def counted() -> int:
-    return selectors.listed_publications().count()
+    return public_listing.listed_publications().count()
 
 
 def set_superseded(article, at) -> None:
@@ -61,7 +61,7 @@ def test_the_list_counts_what_it_lists_through_the_workflow(publish, author, edi
     assert listed_count() == counted() == 1
 
     # A filtered list counts its own rows.
-    listing = selectors.PublicationListing({"audience": "clinician"})
+    listing = public_listing.PublicationListing({"audience": "clinician"})
     listing.expect_page(0, 20)
     assert listing.count() == 0
 

@@ -1,6 +1,6 @@
 """The public reads' hand-written queries read exactly what the ORM reads.
 
-``selectors.PUBLISHED_PAGE_SQL`` (an article page), ``PublicationListing`` (a list page: its
+``publications.PUBLISHED_PAGE_SQL`` (an article page), ``PublicationListing`` (a list page: its
 count and its rows, for any filters and ordering but a search) and ``LISTED_PUBLICATIONS_SQL``
 (the rows of a searched list page) replace ORM queries on the hottest public reads. These tests
 define those ORM queries here, as the reference, and compare the two on every kind of page: live,
@@ -23,9 +23,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import public_documents, selectors, services
+from articles import services
 from articles.models import Article, Publication, PublicationDocument, PublishedCitation, Source, Status
-from articles.public_documents import store_documents
+from public import documents, publications
+from public import listing as public_listing
+from public.documents import store_documents
 from reviews import workflow
 from tests import factories, states
 
@@ -44,13 +46,13 @@ def published_pages_by_orm():
             retraction_notice=F("article__retraction_notice"),
             retracted_at=F("article__retracted_at"),
         )
-        .values(*(field.name for field in dataclass_fields(selectors.PublishedPage)))
+        .values(*(field.name for field in dataclass_fields(publications.PublishedPage)))
     )
 
 
 def read_both_ways(slug: str):
     by_orm = published_pages_by_orm().filter(slug=slug).first()
-    by_sql = selectors.public_publication(slug)
+    by_sql = publications.public_publication(slug)
     return by_orm, (asdict(by_sql) if by_sql else None)
 
 
@@ -108,7 +110,7 @@ def listed_by_orm(publications):
     }
     return [
         {**row, "stored_row": None, "public_status": ""}
-        for row in publications.annotate(**facts).values(*selectors.LIST_FIELDS, *facts)
+        for row in publications.annotate(**facts).values(*public_listing.LIST_FIELDS, *facts)
     ]
 
 
@@ -119,14 +121,14 @@ def test_list_pages_read_the_same_rows_in_the_same_order_both_ways(publish, edit
     flagged = publish("Flagged article")
     workflow.flag_for_rereview(actor=editor, article=flagged, reason="New guideline published.")
 
-    listed = selectors.PublicationFilter({"ordering": ordering}, selectors.listed_publications()).qs
-    professionals = selectors.PublicationFilter({"audience": "professional"}, selectors.listed_publications()).qs
+    listed = public_listing.PublicationFilter({"ordering": ordering}, public_listing.listed_publications()).qs
+    professionals = public_listing.PublicationFilter({"audience": "professional"}, public_listing.listed_publications()).qs
     for page in (listed[0:3], listed[3:6], listed[6:9], professionals[0:10]):
-        by_sql = [asdict(row) for row in selectors.publication_page(page)]
+        by_sql = [asdict(row) for row in public_listing.publication_page(page)]
         assert by_sql == listed_by_orm(page)
         assert all(timezone.is_aware(row["article_updated_at"]) for row in by_sql)
 
-    assert [row.title for row in selectors.publication_page(listed[20:30])] == []
+    assert [row.title for row in public_listing.publication_page(listed[20:30])] == []
 
 
 START = timezone.make_aware(timezone.datetime(2026, 3, 1, 9, 30))
@@ -200,7 +202,7 @@ list_filters = st.fixed_dictionaries(
         "topic": st.sampled_from(["", "oncology", "cardiology", "unknown"]),
         "audience": st.sampled_from(["", "patient", "professional"]),
         "updated_since": since,
-        "ordering": st.sampled_from(["", *selectors.PublicationFilter.ORDERINGS]),
+        "ordering": st.sampled_from(["", *public_listing.PublicationFilter.ORDERINGS]),
     }
 )
 
@@ -213,20 +215,20 @@ list_filters = st.fixed_dictionaries(
     expected=st.none() | st.tuples(st.integers(0, 20), st.integers(1, 25)),
 )
 def test_a_listing_counts_and_pages_as_the_orm_filters(varied_publications, filters, start, size, expected):
-    filterset = selectors.PublicationFilter(filters, selectors.listed_publications())
+    filterset = public_listing.PublicationFilter(filters, public_listing.listed_publications())
     by_orm = filterset.qs
     listing = filterset.listing()
     if expected:  # the page read with the count: the one asked for, or another
         listing.expect_page(*expected)
 
-    assert isinstance(listing, selectors.PublicationListing)
+    assert isinstance(listing, public_listing.PublicationListing)
     assert listing.count() == by_orm.count()
     assert [asdict(row) for row in listing[start : start + size]] == listed_by_orm(by_orm[start : start + size])
 
 
 def test_the_varied_publications_have_what_the_listing_test_needs(varied_publications):
     # Guards the fixture above: ties to break, and rows that no list may show.
-    listed = selectors.listed_publications()
+    listed = public_listing.listed_publications()
     assert listed.count() == 16  # 18 articles, 2 retracted; superseded versions not listed
     assert listed.values("title").distinct().count() < 16
     assert listed.values("last_reviewed_at").distinct().count() < 16
@@ -234,9 +236,9 @@ def test_the_varied_publications_have_what_the_listing_test_needs(varied_publica
 
 
 def test_a_listing_ignores_invalid_filters_as_the_filter_set_does(varied_publications):
-    filterset = selectors.PublicationFilter(
+    filterset = public_listing.PublicationFilter(
         {"audience": "everyone", "topic": "oncology", "updated_since": "last tuesday"},
-        selectors.listed_publications(),
+        public_listing.listed_publications(),
     )
     listing = filterset.listing()
 
@@ -247,11 +249,11 @@ def test_a_listing_ignores_invalid_filters_as_the_filter_set_does(varied_publica
 @pytest.mark.parametrize(
     "row_class,sql,params,extra",
     [
-        (selectors.PublishedPage, selectors.PUBLISHED_PAGE_SQL, ["a-slug"], ()),
-        (selectors.PublishedPage, selectors.PUBLISHED_PAGE_BY_ID_SQL, [1], ()),
-        (selectors.StoredArticle, selectors.STORED_ARTICLE_SQL, ["format", "a-slug"], ()),
-        (selectors.ListedPublication, selectors.LISTED_PUBLICATIONS_SQL.format(ids="%s"), [1], ()),
-        (selectors.ListedPublication, selectors.PublicationListing()._sql(limit=5), [None, 0], ("listing_count",)),
+        (publications.PublishedPage, publications.PUBLISHED_PAGE_SQL, ["a-slug"], ()),
+        (publications.PublishedPage, publications.PUBLISHED_PAGE_BY_ID_SQL, [1], ()),
+        (publications.StoredArticle, publications.STORED_ARTICLE_SQL, ["format", "a-slug"], ()),
+        (public_listing.ListedPublication, public_listing.LISTED_PUBLICATIONS_SQL.format(ids="%s"), [1], ()),
+        (public_listing.ListedPublication, public_listing.PublicationListing()._sql(limit=5), [None, 0], ("listing_count",)),
     ],
 )
 def test_each_public_statement_selects_its_row_class_fields_in_order(db, row_class, sql, params, extra):
@@ -270,7 +272,7 @@ def test_each_public_statement_selects_its_row_class_fields_in_order(db, row_cla
 
 
 def test_a_listing_page_is_one_query_and_past_the_end_is_empty(varied_publications):
-    listing = selectors.PublicationListing({"ordering": "title"})
+    listing = public_listing.PublicationListing({"ordering": "title"})
 
     with CaptureQueriesContext(connection) as page:
         rows = listing[10:30]
@@ -280,7 +282,7 @@ def test_a_listing_page_is_one_query_and_past_the_end_is_empty(varied_publicatio
 
 
 def test_a_listing_reads_the_page_it_expects_with_its_count(varied_publications):
-    listing = selectors.PublicationListing({"ordering": "title"})
+    listing = public_listing.PublicationListing({"ordering": "title"})
     listing.expect_page(10, 5)
 
     with CaptureQueriesContext(connection) as reads:
@@ -296,7 +298,7 @@ def test_a_listing_reads_the_page_it_expects_with_its_count(varied_publications)
 
 
 def test_a_listing_past_the_end_still_counts(varied_publications):
-    listing = selectors.PublicationListing()
+    listing = public_listing.PublicationListing()
     listing.expect_page(100, 20)
 
     assert listing.count() == 16
@@ -305,10 +307,10 @@ def test_a_listing_past_the_end_still_counts(varied_publications):
 
 def test_a_listing_rows_carry_their_stored_list_row_in_the_format_asked(varied_publications):
     store_documents(Publication.objects.current())
-    document_format = public_documents.document_format()
+    document_format = documents.document_format()
 
-    rows = selectors.PublicationListing(document_format=document_format)[0:20]
-    other = selectors.PublicationListing(document_format="another format")[0:20]
+    rows = public_listing.PublicationListing(document_format=document_format)[0:20]
+    other = public_listing.PublicationListing(document_format="another format")[0:20]
 
     stored = dict(PublicationDocument.objects.values_list("publication_id", "list_row"))
     assert rows and all(row.stored_row == stored[row.id] for row in rows)
@@ -323,7 +325,7 @@ def test_postgres_checks_an_article_against_the_retracted_sources_only(published
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        cursor.execute(f"EXPLAIN {selectors.PUBLISHED_PAGE_SQL}", [published.slug])
+        cursor.execute(f"EXPLAIN {publications.PUBLISHED_PAGE_SQL}", [published.slug])
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "source_retracted_idx" in plan, plan

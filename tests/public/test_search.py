@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import selectors
 from articles.models import Article, Publication, Status
+from public import listing as public_listing
 
 LIST = "/api/v1/articles/"
 
@@ -70,7 +70,7 @@ def test_postgres_search_uses_the_gin_index(publish, topic):
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Publication._meta.db_table}")
 
-    plan = selectors.search_publications(selectors.listed_publications(), "spasms").explain()
+    plan = public_listing.search_publications(public_listing.listed_publications(), "spasms").explain()
 
     assert "publication_search_idx" in plan, plan
 
@@ -103,7 +103,7 @@ def test_on_sqlite_the_list_counts_and_pages_from_its_index_alone(topic):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    listing = selectors.PublicationListing()
+    listing = public_listing.PublicationListing()
     with CaptureQueriesContext(connection) as queries:
         listing.count()
         listing[40:60]
@@ -128,7 +128,7 @@ def test_the_html_lists_topics_come_from_their_index_alone(topic):
         # the pages known to be all-visible, as autovacuum leaves a live database.
         cursor.execute("VACUUM ANALYZE articles_publication" if connection.vendor == "postgresql" else "ANALYZE")
     with CaptureQueriesContext(connection) as queries:
-        topics = selectors.public_topics()
+        topics = public_listing.public_topics()
     assert len(queries) == 1 and topics
     explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
     with connection.cursor() as cursor:
@@ -147,7 +147,7 @@ def test_on_postgres_a_list_page_reads_its_keys_from_the_list_index(topic):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     with CaptureQueriesContext(connection) as queries:
-        selectors.PublicationListing()[40:60]
+        public_listing.PublicationListing()[40:60]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {queries[0]['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())

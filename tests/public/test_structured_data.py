@@ -6,7 +6,7 @@ import json
 import re
 from datetime import datetime
 
-from articles.structured_data import json_ld_script
+from public.structured_data import json_ld_script
 
 
 def json_ld(html: str) -> dict:

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles import services
-from articles.library import importing
+from articles.library import sources as library_sources
 from articles.models import Status
 from reviews import workflow
 from tests import factories
@@ -171,14 +171,14 @@ def test_create_names_the_existing_source_for_a_duplicate(author_api, mehra):
 
 
 def test_a_lost_race_answers_the_same_400_not_a_500(author_api, mehra, monkeypatch):
-    real_find = importing.find_duplicate
+    real_find = library_sources.find_duplicate
     calls = []
 
     def blind_first_time(source):
         calls.append(source)
         return None if len(calls) == 1 else real_find(source)
 
-    monkeypatch.setattr(importing, "find_duplicate", blind_first_time)
+    monkeypatch.setattr(library_sources, "find_duplicate", blind_first_time)
 
     response = author_api.post(SOURCES, {"title": "Same paper", "pmid": "32450107"}, format="json")
 

@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from articles.library import importing
+from articles.library import sources as library_sources
 from articles.models import Source
 from tests import factories
 from tests.sources.conftest import DATA, client_for
@@ -25,7 +26,7 @@ def test_simultaneous_creates_of_one_doi_store_it_once_and_name_the_winner(monke
     # Hold every request between its duplicate check and its insert until all have checked.
     checked = threading.Barrier(len(authors))
     seen = threading.local()
-    real_find = importing.find_duplicate
+    real_find = library_sources.find_duplicate
 
     def find_then_wait(source):
         found = real_find(source)
@@ -34,7 +35,7 @@ def test_simultaneous_creates_of_one_doi_store_it_once_and_name_the_winner(monke
             checked.wait(timeout=30)
         return found
 
-    monkeypatch.setattr(importing, "find_duplicate", find_then_wait)
+    monkeypatch.setattr(library_sources, "find_duplicate", find_then_wait)
 
     def create(user):
         def call():

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from articles.library import importing
+from articles.library import sources as library_sources
 from articles.models import Source
 from tests import factories, states
 from tests.sources.conftest import citing_article
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_normalises_identifiers_and_records_who_added_it(author):
-    source = importing.source_create(
+    source = library_sources.source_create(
         actor=author,
         data={
             "title": "What low back pain is and why we need to pay attention",
@@ -48,7 +48,7 @@ def test_create_normalises_identifiers_and_records_who_added_it(author):
 )
 def test_a_bad_identifier_is_refused_with_its_value_named(author, field, value, message):
     with pytest.raises(ValidationError) as caught:
-        importing.source_create(actor=author, data={"title": "A trial", field: value})
+        library_sources.source_create(actor=author, data={"title": "A trial", field: value})
 
     assert message in caught.value.message_dict[field][0]
     assert not Source.objects.exists()
@@ -67,8 +67,8 @@ def test_a_second_source_with_the_same_identifier_names_the_existing_one(author,
         key="lincoff2023", title="Semaglutide and cardiovascular outcomes", **{field: stored}
     )
 
-    with pytest.raises(importing.DuplicateSource) as caught:
-        importing.source_create(actor=author, data={"title": "Same trial, typed again", field: given})
+    with pytest.raises(library_sources.DuplicateSource) as caught:
+        library_sources.source_create(actor=author, data={"title": "Same trial, typed again", field: given})
 
     assert caught.value.existing == existing
     assert caught.value.field == field
@@ -95,17 +95,17 @@ def test_many_sources_may_have_no_doi_or_pmid():
 def test_a_lost_race_on_the_constraint_names_the_winner(author, monkeypatch):
     """Two requests pass the duplicate check at once; the loser's insert hits the constraint."""
     winner = factories.SourceFactory(key="lincoff2023", doi="10.1056/nejmoa2307563")
-    real_find = importing.find_duplicate
+    real_find = library_sources.find_duplicate
     calls = []
 
     def blind_first_time(source):
         calls.append(source)
         return None if len(calls) == 1 else real_find(source)
 
-    monkeypatch.setattr(importing, "find_duplicate", blind_first_time)
+    monkeypatch.setattr(library_sources, "find_duplicate", blind_first_time)
 
-    with pytest.raises(importing.DuplicateSource) as caught:
-        importing.source_create(actor=author, data={"title": "Copy", "doi": "10.1056/NEJMoa2307563"})
+    with pytest.raises(library_sources.DuplicateSource) as caught:
+        library_sources.source_create(actor=author, data={"title": "Copy", "doi": "10.1056/NEJMoa2307563"})
 
     assert caught.value.existing == winner
     assert Source.objects.count() == 1
@@ -117,14 +117,14 @@ def test_generated_keys_get_a_letter_when_taken(author):
         "authors": [{"family": "Will", "given": "Jeffrey S"}],
         "year": 2018,
     }
-    keys = [importing.source_create(actor=author, data={**data, "title": f"Part {n}"}).key for n in range(3)]
+    keys = [library_sources.source_create(actor=author, data={**data, "title": f"Part {n}"}).key for n in range(3)]
 
     assert keys == ["will2018", "will2018a", "will2018b"]
 
 
 def test_a_key_given_twice_is_refused_naming_its_holder(author, will):
-    with pytest.raises(importing.DuplicateSource) as caught:
-        importing.source_create(actor=author, data={"key": "will2018", "title": "Another paper"})
+    with pytest.raises(library_sources.DuplicateSource) as caught:
+        library_sources.source_create(actor=author, data={"key": "will2018", "title": "Another paper"})
 
     assert caught.value.field == "key"
     assert caught.value.existing == will
@@ -132,15 +132,15 @@ def test_a_key_given_twice_is_refused_naming_its_holder(author, will):
 
 def test_only_writers_add_sources(db, reviewers):
     with pytest.raises(PermissionDenied):
-        importing.source_create(actor=reviewers[0].user, data={"title": "A trial"})
+        library_sources.source_create(actor=reviewers[0].user, data={"title": "A trial"})
 
 
 def test_update_checks_identifiers_and_duplicates_like_create(author, will, mehra):
-    with pytest.raises(importing.DuplicateSource) as caught:
-        importing.source_update(actor=author, source=will, changes={"pmid": mehra.pmid})
+    with pytest.raises(library_sources.DuplicateSource) as caught:
+        library_sources.source_update(actor=author, source=will, changes={"pmid": mehra.pmid})
     assert caught.value.existing == mehra
 
-    updated = importing.source_update(actor=author, source=will, changes={"doi": "DOI:10.1000/AFP.98.7"})
+    updated = library_sources.source_update(actor=author, source=will, changes={"doi": "DOI:10.1000/AFP.98.7"})
     assert updated.doi == "10.1000/afp.98.7"
     assert updated.history.latest().history_change_reason == "edited: doi"
 
@@ -149,12 +149,12 @@ def test_the_key_of_a_cited_source_cannot_change(author, topic, will):
     citing_article(will, author=author, topic=topic)
 
     with pytest.raises(ValidationError, match="is cited by articles; its key cannot change"):
-        importing.source_update(actor=author, source=will, changes={"key": "will2018x"})
+        library_sources.source_update(actor=author, source=will, changes={"key": "will2018x"})
 
 
 def test_after_submission_only_an_editor_may_change_a_cited_source(author, editor, topic, will):
     states.submitted(citing_article(will, author=author, topic=topic), author)
 
     with pytest.raises(PermissionDenied):
-        importing.source_update(actor=author, source=will, changes={"pages": "421-429"})
-    assert importing.source_update(actor=editor, source=will, changes={"pages": "421-429"}).pages == "421-429"
+        library_sources.source_update(actor=author, source=will, changes={"pages": "421-429"})
+    assert library_sources.source_update(actor=editor, source=will, changes={"pages": "421-429"}).pages == "421-429"

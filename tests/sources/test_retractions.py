@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from articles import retractions
+from articles.library import retraction_watch
 from articles.library.citations import MalformedFile
 from articles.models import NoticeKind, Source, SourceNotice, Status
-from reviews import workflow
+from reviews import retractions, tasks, workflow
 from reviews.models import Notification, NotificationKind, TransitionLog
 from tests import factories, states
 from tests.sources.conftest import DATA, approved_citing, citing_article
@@ -31,7 +31,7 @@ def published(mehra, author, editor, reviewers, topic):
 
 
 def retract(source, actor, **overrides):
-    return workflow.retract_source(
+    return retractions.retract_source(
         actor=actor,
         source=source,
         retracted_on=overrides.pop("retracted_on", date(2020, 6, 5)),
@@ -215,6 +215,14 @@ def test_reapply_flags_an_approved_article_whose_source_was_retracted_behind_the
     published.refresh_from_db()
     assert published.status == Status.REVIEW_DUE
     assert retractions.reapply_retractions() == []
+
+
+def test_the_daily_task_reapplies_retractions(published, mehra):
+    Source.objects.filter(pk=mehra.pk).update(retracted_on=date(2020, 6, 5))
+
+    assert tasks.reapply_retractions.delay().get() == [published.pk]
+    published.refresh_from_db()
+    assert published.status == Status.REVIEW_DUE
 
 
 def test_reapply_through_the_command(published, mehra):
@@ -405,7 +413,7 @@ def test_small_batches_give_the_same_result(watched_library, published):
 
 def test_a_row_with_a_bad_date_is_rejected_with_its_line(mehra):
     text = (
-        ",".join(retractions.RETRACTION_WATCH_COLUMNS)
+        ",".join(retraction_watch.RETRACTION_WATCH_COLUMNS)
         + "\n"
         + "1,T,,,,,,,,,June 2020,,,,10.1016/S0140-6736(20)31180-6,,Retraction,+Misconduct;,No,\n"
     )
@@ -441,7 +449,7 @@ def test_a_file_without_the_retraction_watch_header_is_malformed():
     ],
 )
 def test_retraction_watch_dates(value, expected):
-    assert retractions.parse_retraction_watch_date(value) == expected
+    assert retraction_watch.parse_retraction_watch_date(value) == expected
 
 
 def test_command_applies_the_file_with_a_summary(watched_library, published, capsys):

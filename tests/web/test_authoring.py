@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.library.bibliography import render_with_sources
 from articles.models import Article, Status
-from articles.views import reference_list
+from public.views import reference_list
 from reviews import workflow
 from tests import factories, states
 

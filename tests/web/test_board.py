@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Status
-from reviews import selectors, workflow
+from reviews import quorum, selectors, workflow
 from reviews.models import BoardMember, ReviewPolicy
 from tests import factories, states
 
@@ -38,7 +38,7 @@ def test_suggestions_rank_specialty_first_and_leave_out_authors_and_conflicts(
     )
     inactive = factories.BoardMemberFactory(user__username="dr_gone", specialties=[topic], active=False)
 
-    review_round = workflow.open_round(submitted)
+    review_round = quorum.open_round(submitted)
     suggested = list(selectors.reviewer_suggestions(submitted, review_round))
 
     assert suggested[0] == reviewers[0]  # the oncologist
@@ -58,7 +58,7 @@ def test_assigning_two_reviewers_with_a_due_date(editor_client, submitted, revie
         follow=True,
     )
 
-    review_round = workflow.open_round(submitted)
+    review_round = quorum.open_round(submitted)
     assert {a.reviewer for a in review_round.assignments.all()} == {reviewers[0], reviewers[1]}
     assert {a.due_date.isoformat() for a in review_round.assignments.all()} == {due(10)}
     assert "They have been notified" in response.content.decode()
@@ -72,7 +72,7 @@ def test_a_past_due_date_is_refused_next_to_the_field(editor_client, submitted, 
 
     assert response.status_code == 400
     assert 'id="id_due_date_error"' in response.content.decode()
-    assert not workflow.open_round(submitted).assignments.exists()
+    assert not quorum.open_round(submitted).assignments.exists()
 
 
 def test_start_review_appears_only_with_enough_eligible_reviewers(
@@ -230,4 +230,4 @@ def test_the_site_wide_policy_set_here_applies_to_articles(editor_client, articl
         {"approvals_required": 3, "review_interval_days": 180, "assignment_due_days": 10},
     )
 
-    assert workflow.policy_for(article).approvals_required == 3
+    assert quorum.policy_for(article).approvals_required == 3

@@ -8,7 +8,7 @@ from django_fsm import TransitionNotAllowed
 
 from articles import services
 from articles.models import Publication, Status
-from reviews import workflow
+from reviews import quorum, workflow
 from reviews.models import AssignmentStatus, RoundStatus, SignOff, TransitionLog
 from tests import factories, states
 
@@ -100,9 +100,9 @@ def test_two_approvals_without_specialty_match_do_not_approve(submitted, editor,
 
     submitted.refresh_from_db()
     assert submitted.status == Status.UNDER_REVIEW
-    quorum = workflow.quorum_for(submitted)
-    assert quorum.approvals == 2 and not quorum.met
-    assert "specialty" in quorum.missing[0]
+    standing = quorum.quorum_for(submitted)
+    assert standing.approvals == 2 and not standing.met
+    assert "specialty" in standing.missing[0]
 
 
 def test_editor_approval_below_quorum_is_refused(under_review, editor, reviewers):
@@ -247,7 +247,7 @@ def test_an_edit_after_a_signoff_means_it_no_longer_counts(under_review, reviewe
     workflow.start_review(actor=editor, article=article)
 
     # The round-1 approval was on other content: it does not count now.
-    assert workflow.quorum_for(article).approvals == 0
+    assert quorum.quorum_for(article).approvals == 0
     states.sign(article, reviewers[1])
     article.refresh_from_db()
     assert article.status == Status.UNDER_REVIEW

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.library.importing import EXPORT_FORMATS, export_chunks
+from articles.library.exporting import EXPORT_FORMATS, export_chunks
 from articles.models import Article, Source
 from articles.publishing import cited_sources
 

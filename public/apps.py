@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    """The read side: public pages, the public API, the feed. It reads; it writes no domain row."""
+
+    name = "public"
+    verbose_name = "Public site and API"
+
+    def ready(self) -> None:
+        from django.core.signals import setting_changed
+
+        from articles.signals import publication_made
+        from public import caching, documents
+
+        caching.connect_signals()
+        publication_made.connect(documents.store_new_publication, dispatch_uid="public-store-documents")
+        setting_changed.connect(documents.forget_formats, dispatch_uid="public-document-formats")

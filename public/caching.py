@@ -1,0 +1,327 @@
+"""HTTP caching of the public site: validators, ``Cache-Control`` and a versioned response cache.
+
+Three layers, outermost first:
+
+1. ``public_response`` keeps whole public responses in Django's cache (Redis in production,
+   local memory by default) under the current *content version*. A hit costs no SQL query and
+   answers a conditional GET from the stored validators.
+2. On a miss, the views compute ``ETag`` and ``Last-Modified`` from the rows they read, before
+   rendering anything, and answer a matching conditional GET with 304 (``not_modified``).
+3. Public responses say ``Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`` so that browsers
+   and a CDN can keep them; every other response is ``private, no-store``
+   (``PrivateByDefaultMiddleware``), so nothing editorial is ever stored by a shared cache.
+
+Invalidation: every stored response is tagged with the content version it was rendered under,
+and is served only while that version is current (the version and the entry come in one
+``get_many``, a single round trip to Redis). Saving anything a public page shows (publications,
+articles, sources, topics, the board, review policies) sets a new version, both at once and again
+when the transaction commits, so a request that read the old rows just before the commit cannot
+store them as current. Nothing is deleted: each URL has one entry, overwritten when next rendered
+or expired after ``PUBLIC_CACHE_MAX_AGE`` seconds. With the per-process local-memory cache, a
+change made in another process reaches this one only through that expiry: the same bound a CDN
+gives, but production should share one cache (``REDIS_URL``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, cache, caches
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from articles.models import Article, Publication, Source, Specialty
+from reviews.models import BoardMember, ReviewPolicy
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public:content-version"
+RESPONSE_KEY_PREFIX = "public:response"
+
+# Statuses that a shared cache may keep: a 404 is not among them, so a slug approved a moment
+# later is not hidden behind a cached "not found".
+PUBLIC_STATUSES = frozenset({200, 304, 410})
+_STORED_STATUSES = frozenset({200, 410})
+# Headers a stored response never carries: they belong to one client or one moment.
+_UNSTORED_HEADERS = frozenset({"set-cookie", "cache-control", "date", "expires", "vary"})
+# The request headers that make a GET conditional (RFC 9110 section 13.1).
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+# Models whose rows a public page shows.
+INVALIDATING_MODELS = (Publication, Article, Source, Specialty, BoardMember, ReviewPolicy)
+INVALIDATING_M2M = (Article.authors.through, BoardMember.specialties.through)
+
+
+# Content version ------------------------------------------------------------------------------
+
+
+def _new_version() -> str:
+    # Random, not a counter: a version key evicted and re-created can never meet old entries.
+    return secrets.token_hex(6)
+
+
+def content_version(backend: BaseCache | None = None) -> str:
+    """The current version of everything public; part of every response cache key."""
+    backend = backend or _response_cache()
+    version = backend.get(VERSION_KEY)
+    if version is None:
+        version = _new_version()
+        if not backend.add(VERSION_KEY, version, timeout=None):
+            version = backend.get(VERSION_KEY) or version
+    return version
+
+
+def _response_cache() -> BaseCache:
+    # The default cache, looked up once per request: ``cache.<method>`` looks it up again on
+    # every call, in a context-local registry (a few µs each).
+    return caches[DEFAULT_CACHE_ALIAS]
+
+
+def _set_new_version() -> None:
+    try:
+        cache.set(VERSION_KEY, _new_version(), timeout=None)
+    except Exception:  # an unreachable cache must not fail an editorial transaction
+        logger.exception("Could not invalidate the public response cache")
+
+
+def invalidate_public_cache(*, using: str | None = None, **_signal_kwargs) -> None:
+    """Start a new content version now and again on commit (a signal receiver too)."""
+    _set_new_version()
+    transaction.on_commit(_set_new_version, using=using, robust=True)
+
+
+def connect_signals() -> None:
+    """Invalidate on every save or delete of what the public sees (called from ``ready()``)."""
+    for sender in INVALIDATING_MODELS:
+        label = sender._meta.label
+        post_save.connect(invalidate_public_cache, sender=sender, dispatch_uid=f"public-cache-save:{label}")
+        post_delete.connect(
+            invalidate_public_cache, sender=sender, dispatch_uid=f"public-cache-delete:{label}"
+        )
+    for sender in INVALIDATING_M2M:
+        label = sender._meta.label
+        m2m_changed.connect(invalidate_public_cache, sender=sender, dispatch_uid=f"public-cache-m2m:{label}")
+    setting_changed.connect(forget_release, dispatch_uid="public-cache-release")
+
+
+def forget_release(**_kwargs) -> None:
+    """Settings changed (tests): the release fingerprint includes some of them."""
+    release_fingerprint.cache_clear()
+
+
+# Validators -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def release_fingerprint() -> str:
+    """A hash of what shapes public output besides the data: settings, templates, code, CSS.
+
+    Part of every ETag, so a deploy that changes a template or the disclaimer never answers a
+    client's old ETag with 304.
+    """
+    digest = hashlib.sha256()
+    for value in (
+        settings.SITE_NAME,
+        settings.MEDICAL_DISCLAIMER,
+        settings.SHOW_PENDING_CONTENT,
+        settings.TIME_ZONE,
+    ):
+        digest.update(repr(value).encode())
+    app_dir = Path(__file__).resolve().parent
+    base_dir = Path(settings.BASE_DIR)
+    modules = ("serializers.py", "documents.py", "selectors.py", "structured_data.py")
+    files = [app_dir / name for name in modules]
+    files += sorted((base_dir / "templates" / "public").glob("*.html"))
+    files += [base_dir / "templates" / "base.html"]
+    files += sorted((base_dir / "static" / "css").glob("*.css"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def etag_for(*parts) -> str:
+    """A strong, quoted ETag for a representation fully determined by ``parts``."""
+    digest = hashlib.sha256(release_fingerprint().encode())
+    digest.update(repr(parts).encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def not_modified(request: HttpRequest, etag: str, last_modified: datetime | None) -> HttpResponse | None:
+    """The 304 (or 412) answer to a conditional request that matches, else ``None``.
+
+    Call it before rendering: that is the point of computing the validators from the rows.
+    """
+    if not _is_conditional(request):
+        return None
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is not None:
+        set_validators(response, etag, last_modified)
+    return response
+
+
+def _is_conditional(request: HttpRequest) -> bool:
+    # Most requests carry no condition: then there is nothing to parse or compare.
+    return any(header in request.META for header in _CONDITIONAL_HEADERS)
+
+
+def set_validators(response: HttpResponseBase, etag: str, last_modified: datetime | None) -> None:
+    response.headers["ETag"] = etag
+    if last_modified is not None:
+        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+
+
+# The response cache ---------------------------------------------------------------------------
+
+
+def absolute_url(request: HttpRequest, *, with_query: bool = True) -> str:
+    """``request``'s absolute URL, with its query or without, built once per request: the
+    response cache key, the ETag and the list's page links all start from it."""
+    attribute = "_public_url" if with_query else "_public_path_url"
+    url = request.__dict__.get(attribute)
+    if url is None:
+        url = request.build_absolute_uri() if with_query else request.build_absolute_uri(request.path)
+        setattr(request, attribute, url)
+    return url
+
+
+def _response_key(request: HttpRequest, *, with_query: bool) -> str:
+    url = absolute_url(request, with_query=with_query)
+    return f"{RESPONSE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()[:40]}"
+
+
+def _lookup(backend: BaseCache, key: str) -> tuple[str, tuple | None]:
+    """The current content version and the response stored under ``key`` if it is of that version.
+
+    One round trip (``get_many``): each URL keeps one entry, tagged with the version it was
+    rendered under, so a new version makes every older entry a miss without deleting anything.
+    """
+    found = backend.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or content_version(backend)
+    tagged = found.get(key)
+    if tagged is not None and tagged[0] == version:
+        return version, tagged[1]
+    return version, None
+
+
+def _stored(response: HttpResponse) -> tuple:
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _UNSTORED_HEADERS]
+    return (response.status_code, headers, response.content)
+
+
+def _restored(entry: tuple) -> HttpResponse:
+    status, headers, content = entry
+    return HttpResponse(content, status=status, headers=dict(headers))
+
+
+def _add_body_etag(response: HttpResponseBase) -> None:
+    """An ETag from the body for views that set none (the feed, the editorial policy)."""
+    if response.status_code == 200 and not response.has_header("ETag") and not response.streaming:
+        response.headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+
+
+def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """Mark a public answer cacheable and answer the request's conditions from its validators."""
+    if response.status_code not in PUBLIC_STATUSES:
+        return response
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    else:
+        # What patch_cache_control writes, without parsing a header that is not there.
+        response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+    if response.status_code == 200 and _is_conditional(request):
+        last_modified = response.headers.get("Last-Modified")
+        response = get_conditional_response(
+            request,
+            etag=response.headers["ETag"],
+            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+            response=response,
+        )
+    return response
+
+
+def not_searching(request: HttpRequest) -> bool:
+    """``cache_if`` for the lists: searches are a long tail, and caching each one would push the
+    popular pages out of the cache."""
+    return not request.GET.get("q")
+
+
+def public_response(
+    view: Callable | None = None,
+    *,
+    cache_if: Callable[[HttpRequest], bool] | None = None,
+    uses_query: bool = True,
+) -> Callable:
+    """Serve a public view through the response cache with public ``Cache-Control``.
+
+    The view must show the same thing to every visitor (no user, no cookies). ``cache_if`` can
+    keep some requests out of the cache (long-tail searches); they still get the headers. A view
+    whose output does not depend on the query string says ``uses_query=False``: then
+    ``?anything`` cannot fill the cache with copies of one page.
+    """
+    if view is None:
+        return functools.partial(public_response, cache_if=cache_if, uses_query=uses_query)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = version = None
+        if cache_if is None or cache_if(request):
+            try:
+                backend = _response_cache()
+                key = _response_key(request, with_query=uses_query)
+                # The version is read before the view reads any row: if the content changes
+                # meanwhile, what this request stores is already stale and never served.
+                version, entry = _lookup(backend, key)
+            except Exception:
+                logger.exception("The public response cache is unavailable; rendering")
+                key = entry = None
+            if entry is not None:
+                return _finish(request, _restored(entry))
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        _add_body_etag(response)
+        if key is not None and response.status_code in _STORED_STATUSES and not response.cookies:
+            try:
+                backend.set(key, (version, _stored(response)), timeout=settings.PUBLIC_CACHE_MAX_AGE)
+            except Exception:
+                logger.exception("Could not store a public response")
+        return _finish(request, response)
+
+    return wrapped
+
+
+class PrivateByDefaultMiddleware:
+    """Every response that did not declare itself cacheable is ``private, no-store``.
+
+    The public views opt in (``public_response``); the editorial API and pages, the admin, the
+    login page and every error page stay out of shared caches without having to remember to.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

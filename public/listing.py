@@ -1,0 +1,407 @@
+"""The public list of articles: live publications, filtered, ordered, counted and paged.
+
+The API's list, the HTML list and the feed read through this module, so they cannot disagree
+about what is listed. A list page is one statement (its rows and the list's count); a search
+is three (the count, the page's keys, the rows).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import django_filters
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django_filters.constants import EMPTY_VALUES
+
+from articles.models import Article, Audience, ListedPublicationCount, Publication
+from public.sql import fetch, read, rows_as
+
+# The text search configuration of PostgreSQL full-text search. The GIN index of migration
+# 0002_public_indexes is built on exactly ``search_vector()``; change both together.
+SEARCH_CONFIG = "english"
+
+# Public publications ---------------------------------------------------------------------------
+
+DEFAULT_ORDERING = ("-last_reviewed_at", "-pk")
+
+
+@dataclass(slots=True)
+class ListedPublication:
+    """One row of the public list: the publication's list columns and its article's facts.
+
+    Plain values rather than a model instance: nothing on a list page can load a column lazily,
+    one query per row.
+    """
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    topic_slug: str
+    topic_name: str
+    approved_at: datetime
+    last_reviewed_at: datetime
+    next_review_due: date
+    article_status: str
+    review_due_reason: str
+    article_updated_at: datetime
+    # The row's JSON as stored at publication, in the current format (the API's list reads it).
+    stored_row: str | None = None
+    public_status: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+# The publication's own columns that a list row shows (the body, its HTML and the references stay
+# in the database: most of a row's bytes).
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "audience",
+    "topic_slug",
+    "topic_name",
+    "approved_at",
+    "last_reviewed_at",
+    "next_review_due",
+)
+
+
+def listed_publications() -> QuerySet[Publication]:
+    """Live publications, newest review first, with nothing but their own columns.
+
+    Filter, order, count and slice this; then ``publication_page`` loads the rows of one page.
+    """
+    return _listed_publications().all()
+
+
+@functools.cache
+def _listed_publications() -> QuerySet[Publication]:
+    # Built once per process and cloned per request: building the querysets of a public read
+    # costs more than running them. Never evaluate it directly (it would cache its rows).
+    # Retracted articles have a retraction date (a check constraint): unlike the status, that
+    # condition has no parameter, so a prepared plan knows how few rows it selects.
+    retracted = Article.objects.filter(retracted_at__isnull=False).order_by().values("pk")
+    return Publication.objects.current().exclude(article_id__in=retracted).order_by(*DEFAULT_ORDERING)
+
+
+def search_vector():
+    """Weighted title (A), summary (B) and body (C): the expression the GIN index covers."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet[Publication]:
+    """Publications whose title, summary or body match ``q``.
+
+    PostgreSQL: full-text search (stemmed, web-search syntax: quotes, ``or``, ``-word``) on an
+    indexed vector. Elsewhere: every word must occur (case-insensitively) in one of the fields.
+    """
+    q = q.strip()
+    if not q:
+        return publications
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return publications.annotate(search=search_vector()).filter(search=query)
+    for word in q.split()[:10]:
+        publications = publications.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return publications
+
+
+def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
+    """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in two queries.
+
+    The slice's primary keys come first, so the rows an OFFSET skips cost an index entry each,
+    whatever the filters; then ``LISTED_PUBLICATIONS_SQL`` reads those rows with their articles'
+    facts (hand-written for the reason given at ``PUBLISHED_PAGE_SQL``).
+    """
+    ids = list(page.values_list("pk", flat=True))
+    if not ids:
+        return []
+    sql = LISTED_PUBLICATIONS_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    rows = {row.id: row for row in read(ListedPublication, sql, ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+# A list row: the publication's list columns and its article's facts.
+_LISTED_COLUMNS = ", ".join(
+    [
+        *(f"p.{field}" for field in LIST_FIELDS),
+        "a.status AS article_status",
+        "a.review_due_reason",
+        "a.updated_at AS article_updated_at",
+    ]
+)
+
+LISTED_PUBLICATIONS_SQL = f"""
+    SELECT {_LISTED_COLUMNS}
+    FROM articles_publication p
+    JOIN articles_article a ON a.id = p.article_id
+    WHERE p.id IN ({{ids}})
+"""
+
+# What ``listed_publications`` selects, as a condition on the alias ``listed``; like the ORM's, it
+# excludes retracted articles by their date (see ``_listed_publications``).
+_LIVE_CONDITION = (
+    "listed.superseded_at IS NULL AND listed.article_id NOT IN "
+    "(SELECT retracted.id FROM articles_article retracted WHERE retracted.retracted_at IS NOT NULL)"
+)
+
+# One page of a listing and the listing's count, in one statement. The page's keys come from the
+# list index (the rows an OFFSET skips cost an index entry each), then those rows with their
+# articles' facts and their stored list rows in the format asked for, in the same order. The
+# count is joined to them, so it arrives even when the page is empty (its row is then all NULL).
+# Without filters, PostgreSQL reads the count its triggers keep (``ListedPublicationCount``):
+# counting every live publication was a third of the statement's time, and grows with the site.
+# The page size is written in the statement, not bound: PostgreSQL plans a prepared statement
+# once only if that plan costs no more than one planned for the values, and with an unknown
+# limit it costs the plan for a tenth of the rows. Planning this statement again on every
+# execution took twice as long as running it. There are few page sizes.
+LISTING_PAGE_SQL = f"""
+    SELECT page.*, total.listing_count
+    FROM ({{count}}) total
+    LEFT JOIN (
+        SELECT {_LISTED_COLUMNS}, d.list_row AS stored_row
+        FROM articles_publication p
+        JOIN articles_article a ON a.id = p.article_id
+        LEFT JOIN articles_publicationdocument d ON d.publication_id = p.id AND d.format = %s
+        WHERE p.id IN (
+            SELECT listed.id FROM articles_publication listed
+            WHERE {{where}}
+            ORDER BY {{listed_order}}
+            LIMIT {{limit:d}} OFFSET %s
+        )
+    ) page ON 1 = 1
+    ORDER BY {{order}}
+"""
+
+
+class PublicationListing:
+    """Live publications, filtered and ordered as ``PublicationFilter`` says, counted and paged in SQL.
+
+    It reads what ``PublicationFilter(filters).qs`` would (tests hold the two equal), without
+    building ORM queries: on an uncached list page, building and compiling the count and the
+    page's keys cost several times what the database took to answer them. The SQL comes from the
+    filter set's own declarations (each filter's column and lookup, and ``ORDERINGS``), so a
+    filter is declared once. Searches stay with the ORM (``PublicationFilter.listing``).
+
+    A paginator counts and slices it like a queryset. Told which page will be asked for
+    (``expect_page``, as ``PublicationPaginator`` does), it reads that page with the count, in
+    one statement. Rows carry their stored list row in ``document_format`` when there is one.
+    """
+
+    def __init__(self, filters: Mapping[str, Any] | None = None, *, document_format: str | None = None):
+        filters = filters or {}
+        conditions, self._params = _filter_conditions(filters)
+        ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
+        self._sql = functools.partial(
+            _listing_page_sql, tuple(conditions), ordering, vendor=connection.vendor
+        )
+        self._document_format = document_format
+        self._expected = (0, 0)
+        self._counted_page: tuple[int, int, list[ListedPublication]] | None = None
+
+    def expect_page(self, offset: int, limit: int) -> None:
+        """Read the ``limit`` rows from ``offset`` with the count, when it is counted."""
+        self._expected = (offset, limit)
+
+    def count(self) -> int:
+        offset, limit = self._expected
+        count, rows = self._read_page(offset, limit)
+        self._counted_page = (offset, limit, rows)
+        return count
+
+    def __getitem__(self, page: slice) -> list[ListedPublication]:
+        offset = page.start or 0
+        size = page.stop - offset
+        if self._counted_page and self._counted_page[0] == offset and size <= self._counted_page[1]:
+            return self._counted_page[2][:size]
+        return self._read_page(offset, size)[1]
+
+    def _read_page(self, offset: int, limit: int) -> tuple[int, list[ListedPublication]]:
+        params = [*self._params, self._document_format, *self._params, offset]
+        rows = fetch(self._sql(limit), params)
+        # The count is the last column of every row; an empty page is one row of NULLs with it.
+        page = [row[:-1] for row in rows if row[0] is not None]
+        return rows[0][-1], rows_as(ListedPublication, page)
+
+
+_COUNTED = "SELECT COUNT(*) AS listing_count FROM articles_publication listed WHERE {where}"
+_KEPT_COUNT = (
+    f"SELECT COALESCE(MAX(kept.count), 0) AS listing_count FROM {ListedPublicationCount._meta.db_table} kept"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _listing_page_sql(
+    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, *, vendor: str
+) -> str:
+    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size and a
+    database (a few of each: the text is written once per combination, not per request)."""
+    where = " AND ".join([_LIVE_CONDITION, *conditions])
+    kept = vendor == "postgresql" and not conditions
+    return LISTING_PAGE_SQL.format(
+        count=_KEPT_COUNT if kept else _COUNTED.format(where=where),
+        where=where,
+        listed_order=_order_sql(ordering, "listed"),
+        order=_order_sql(ordering, "page"),
+        limit=limit,
+    )
+
+
+# The SQL operator of each lookup the filter set declares on a column.
+_FILTER_OPERATORS = {"exact": "=", "gte": ">="}
+
+
+def _filter_conditions(filters: Mapping[str, Any]) -> tuple[list[str], list]:
+    """The SQL conditions (on ``listed``) and parameters of the column filters among ``filters``.
+
+    Empty values are skipped, as django-filter skips them; values are adapted for the database
+    by their model field, as the ORM adapts them (on SQLite, a datetime becomes naive UTC text).
+    """
+    conditions, params = [], []
+    for name, value in filters.items():
+        declared = PublicationFilter.base_filters[name]
+        if name in PublicationFilter.NOT_COLUMN_FILTERS or value in EMPTY_VALUES:
+            continue
+        field = Publication._meta.get_field(declared.field_name)
+        conditions.append(f"listed.{field.column} {_FILTER_OPERATORS[declared.lookup_expr]} %s")
+        params.append(field.get_db_prep_value(value, connection))
+    return conditions, params
+
+
+def _order_sql(ordering: tuple[str, ...], alias: str) -> str:
+    """``ORDER BY`` terms for an ORM ordering of publications (``("-title", "-pk")``)."""
+    terms = []
+    for name in ordering:
+        field_name = name.removeprefix("-")
+        field = Publication._meta.pk if field_name == "pk" else Publication._meta.get_field(field_name)
+        terms.append(f"{alias}.{field.column} {'DESC' if name.startswith('-') else 'ASC'}")
+    return ", ".join(terms)
+
+
+_LAST_PAGE_READ_WITH_COUNT = 2**31
+
+
+class PublicationPaginator(Paginator):
+    """Counts and pages a ``PublicationListing`` (the page read with the count), or a searched
+    ``listed_publications`` queryset (whose page it loads with ``publication_page``)."""
+
+    def validate_number(self, number):
+        # ``page`` and ``get_page`` validate a number before anything else, and validating
+        # counts: tell a listing which page comes first, so that counting it reads that page
+        # too. For what is not a page number (the count then decides between 404 and the first
+        # page), the first page: an offset past the database's integers would be an error.
+        if isinstance(self.object_list, PublicationListing):
+            try:
+                index = int(number)
+            except (TypeError, ValueError, OverflowError):
+                index = 1
+            if not 1 <= index <= _LAST_PAGE_READ_WITH_COUNT:
+                index = 1
+            self.object_list.expect_page((index - 1) * self.per_page, self.per_page)
+        return super().validate_number(number)
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            object_list = publication_page(object_list)
+        return super()._get_page(object_list, number, paginator)
+
+
+def public_topics() -> list[tuple[str, str]]:
+    """``(slug, name)`` of the topics that have live publications, by name (for filters)."""
+    return list(
+        listed_publications()
+        .order_by("topic_name", "topic_slug")
+        .values_list("topic_slug", "topic_name")
+        .distinct()
+    )
+
+
+def feed_publications(limit: int = 50) -> QuerySet[Publication]:
+    """The newest approvals first, for the Atom feed."""
+    return (
+        listed_publications()
+        .only(*LIST_FIELDS, "authors", "first_published_at")
+        .order_by("-approved_at", "-pk")[:limit]
+    )
+
+
+class PublicationFilter(django_filters.FilterSet):
+    """The public list's filters and ordering, shared by the API and the HTML list."""
+
+    ORDERINGS = {
+        "-last_reviewed": DEFAULT_ORDERING,
+        "last_reviewed": ("last_reviewed_at", "pk"),
+        "title": ("title", "pk"),
+        "-title": ("-title", "-pk"),
+    }
+
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=200,
+        help_text="Words to find in the title, summary or body (full-text search on PostgreSQL).",
+    )
+    topic = django_filters.CharFilter(field_name="topic_slug", help_text="Topic (specialty) slug.")
+    audience = django_filters.ChoiceFilter(choices=Audience.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="approved_at",
+        lookup_expr="gte",
+        help_text="Only articles approved (published or re-reviewed) at or after this ISO 8601 time.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(value, value) for value in ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text="Sort order: -last_reviewed (default, newest review first) or title.",
+    )
+
+    # The filters that are not a lookup on one column (``PublicationListing`` writes the others).
+    NOT_COLUMN_FILTERS = frozenset({"q", "ordering"})
+
+    class Meta:
+        model = Publication
+        fields = ["q", "topic", "audience", "updated_since", "ordering"]
+
+    def listing(self, document_format: str | None = None) -> PublicationListing | QuerySet[Publication]:
+        """What a list page with these filters counts and pages through; a filter that is not
+        valid is left out (the API answers 400 for it first). ``document_format``: see
+        ``PublicationListing``.
+
+        A search is the filtered queryset: PostgreSQL's must be the very expression its GIN index
+        covers (``search_vector``), and it costs far more in the database than the ORM's work.
+        Anything else is a ``PublicationListing``.
+        """
+        if not self.is_bound:
+            return PublicationListing(document_format=document_format)
+        self.form.is_valid()  # cleaning leaves the valid filters only in cleaned_data
+        filters = self.form.cleaned_data
+        if filters.get("q"):
+            return self.qs
+        return PublicationListing(filters, document_format=document_format)
+
+    def filter_q(self, queryset, name, value):
+        return search_publications(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*self.ORDERINGS[value])
+

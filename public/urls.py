@@ -1,0 +1,17 @@
+"""Public pages: the article list, article pages, the editorial policy and the Atom feed."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from public import feeds, views
+
+app_name = "public"
+
+urlpatterns = [
+    # The site's front door is the article list.
+    path("", RedirectView.as_view(pattern_name="public:article-list", permanent=False), name="home"),
+    path("articles/", views.article_list, name="article-list"),
+    path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("editorial-policy/", views.editorial_policy, name="editorial-policy"),
+    path("feeds/articles.atom", feeds.latest_articles, name="articles-feed"),
+]

@@ -1,0 +1,241 @@
+"""Public pages: the article list, article pages and the editorial policy.
+
+Every page reads through ``public.listing`` and ``public.publications`` with a fixed number of
+queries, shows the same thing to every visitor (no user, no messages, no cookies), answers
+conditional GETs before rendering and is kept by the response cache (``public.caching.public_response``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.template import loader
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.library.bibliography import render_with_sources
+from articles.models import Article, Audience, Status
+from articles.rendering import NumberedReference, reference_list_html
+from editorial.context_processors import site as site_context
+from public import board, caching, listing, notices, pending, publications
+from public.structured_data import json_ld_script, medical_web_page
+
+PAGE_SIZE = 20
+PENDING_LIMIT = 20
+PENDING_BANNER = "Educational purpose only. Content is pending review by our medical advisory board."
+
+# Who an article is written for, as the page says it.
+AUDIENCE_READERS = {Audience.PATIENT: "patients", Audience.PROFESSIONAL: "health professionals"}
+
+# The steps a reader sees, and where each article status stands on them.
+TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
+TRACKER_POSITION = {Status.SUBMITTED: 0, Status.UNDER_REVIEW: 1, Status.APPROVED: 2}
+
+
+def render(request, template_name: str, context: dict, status: int = 200) -> HttpResponse:
+    """Render a public page from ``context`` and the site settings only.
+
+    No request context processors run: a public page is the same for every visitor and is cached
+    whole, so nothing may read the user or the session (which would also add ``Vary: Cookie``).
+    """
+    context = {**site_context(request), **context}
+    return HttpResponse(loader.render_to_string(template_name, context), status=status)
+
+
+def reference_list(references: list[dict]) -> str:
+    """The numbered reference list with DOI and PubMed links (``rendering.reference_list_html``)."""
+    return reference_list_html(_numbered(reference) for reference in references)
+
+
+def _numbered(reference: dict) -> NumberedReference:
+    formatted_html = reference.get("formatted_html") or reference.get("formatted", "")
+    return NumberedReference(
+        number=reference["number"],
+        key=reference.get("key", ""),
+        formatted_html=formatted_html,
+        formatted_text=reference.get("formatted", ""),
+        doi=reference.get("doi", ""),
+        pmid=reference.get("pmid", ""),
+        url=reference.get("url", ""),
+        retracted=reference.get("retracted", False),
+    )
+
+
+def review_tracker(status: str) -> list[dict]:
+    """The three review steps, each ``done``, ``current`` or ``upcoming`` for ``status``."""
+    position = TRACKER_POSITION[status]
+    return [
+        {"label": label, "state": "done" if i < position else "current" if i == position else "upcoming"}
+        for i, label in enumerate(TRACKER_STEPS)
+    ]
+
+
+@caching.public_response(cache_if=caching.not_searching)
+def article_list(request):
+    """Approved articles, newest review first, with search and a topic filter.
+
+    Models: Publication (and, with SHOW_PENDING_CONTENT, pending Articles).
+    Template: public/article_list.html. Context: page, topics, filters, pending.
+    Queries: 2 (the page with its count, topics), 3 with pending content shown; a search 4 (its
+    count, the page's keys, the page's rows, topics).
+    """
+    filterset = listing.PublicationFilter(request.GET, queryset=listing.listed_publications())
+    page = listing.PublicationPaginator(filterset.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for publication in page:
+        publication.public_status = notices.public_status(publication, today)
+    topics = listing.public_topics()
+    filters = filterset.form.cleaned_data  # the valid ones: an invalid filter is ignored
+    pending = _pending_list(filters) if settings.SHOW_PENDING_CONTENT else []
+
+    etag = caching.etag_for(
+        "html-list",
+        caching.absolute_url(request),
+        page.paginator.count,
+        [(p.pk, p.public_status) for p in page],
+        topics,
+        [(a.pk, a.status, a.updated_at) for a in pending],
+    )
+    modified = [notices.last_modified(p, today=today) for p in page] + [a.updated_at for a in pending]
+    last_modified = max(modified, default=None)
+    if response := caching.not_modified(request, etag, last_modified):
+        return response
+    response = render(
+        request,
+        "public/article_list.html",
+        {
+            "page": page,
+            "topics": topics,
+            "filters": filters,
+            "query_without_page": _query_without_page(request),
+            "pending": pending,
+            "pending_banner": PENDING_BANNER,
+            "nav": "articles",
+        },
+    )
+    caching.set_validators(response, etag, last_modified)
+    return response
+
+
+def _pending_list(filters: dict) -> list[Article]:
+    articles = pending.pending_articles()
+    if filters.get("topic"):
+        articles = articles.filter(topic__slug=filters["topic"])
+    if filters.get("audience"):
+        articles = articles.filter(audience=filters["audience"])
+    articles = pending.search_pending_articles(articles, filters.get("q") or "")
+    return list(articles.order_by("-updated_at", "-pk")[:PENDING_LIMIT])
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@caching.public_response(uses_query=False)
+def article_detail(request, slug: str):
+    """An approved article as a reader trusts it: review tracker, reviewers, dates, sources.
+
+    Models: Publication (its Article's status; the Sources it cites, for retractions).
+    Templates: public/article_detail.html, public/article_retracted.html (410),
+    public/article_pending.html (SHOW_PENDING_CONTENT). Queries: 1, and one more while a source
+    it cites is retracted; 1 for a retraction.
+    """
+    article = publications.public_article(slug)
+    if article is None:
+        if settings.SHOW_PENDING_CONTENT and (draft := pending.pending_article(slug)):
+            return _pending_page(request, draft)
+        # Unknown and never-approved slugs take the same path to the same 404.
+        raise Http404("No approved article has this address.")
+    publication = article.publication
+    if article.is_retracted:
+        return render(
+            request,
+            "public/article_retracted.html",
+            {"publication": publication, "notices": article.notices},
+            status=410,
+        )
+    url = caching.absolute_url(request, with_query=False)
+    etag = caching.etag_for(
+        "html-detail",
+        url,
+        publication.pk,
+        article.status,
+        [(notice.kind, notice.message) for notice in article.notices],
+        [reference["retracted"] for reference in article.references],
+    )
+    if response := caching.not_modified(request, etag, article.last_modified):
+        return response
+    response = render(
+        request,
+        "public/article_detail.html",
+        {
+            "article": article,
+            "publication": publication,
+            "audience_label": AUDIENCE_READERS.get(publication.audience, publication.audience),
+            "reviewers": [
+                {**reviewer, "signed_at": parse_datetime(reviewer.get("signed_at") or "")}
+                for reviewer in publication.reviewers
+            ],
+            "tracker": review_tracker(Status.APPROVED),
+            "references_html": reference_list(article.references),
+            "canonical_url": url,
+            "json_ld": json_ld_script(medical_web_page(article, url=url, site_name=settings.SITE_NAME)),
+        },
+    )
+    caching.set_validators(response, etag, article.last_modified)
+    return response
+
+
+def _pending_page(request, article: Article):
+    """A submitted or under-review article, rendered live, under the caution banner."""
+    sources = [citation.source for citation in article.citations.all()]
+    last_modified = max([article.updated_at] + [source.updated_at for source in sources])
+    etag = caching.etag_for(
+        "html-pending",
+        caching.absolute_url(request, with_query=False),
+        article.pk,
+        article.status,
+        article.updated_at,
+        [(source.pk, source.updated_at) for source in sources],
+    )
+    if response := caching.not_modified(request, etag, last_modified):
+        return response
+    rendered = render_with_sources(article.body, sources)
+    response = render(
+        request,
+        "public/article_pending.html",
+        {
+            "article": article,
+            "audience_label": AUDIENCE_READERS.get(article.audience, article.audience),
+            "body_html": rendered.html,
+            "references_html": reference_list([asdict(ref) for ref in rendered.references]),
+            "tracker": review_tracker(article.status),
+            "pending_banner": PENDING_BANNER,
+        },
+    )
+    caching.set_validators(response, etag, last_modified)
+    return response
+
+
+@caching.public_response(uses_query=False)
+def editorial_policy(request):
+    """How the medical advisory board reviews content, from the board and policy rows.
+
+    Models: BoardMember, Specialty, ReviewPolicy. Template: public/editorial_policy.html.
+    Queries: 3.
+    """
+    site_wide, by_specialty = board.review_policies()
+    return render(
+        request,
+        "public/editorial_policy.html",
+        {
+            "members": board.editorial_board(),
+            "policy": site_wide,
+            "specialty_policies": by_specialty,
+            "nav": "policy",
+        },
+    )

@@ -1,0 +1,36 @@
+"""What every editorial API serializer shares: strict input and the error body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+# Largest value of a 64-bit signed integer: the range of ids (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a misspelled or read-only field is never silently ignored."""
+
+    # Sent along by HTML forms (the browsable API with session authentication), not by the client.
+    form_fields = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - self.form_fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field cannot be set here."] for name in unknown}, code="unknown_field"
+                )
+        return super().to_internal_value(data)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a 401, 403, 404 or 409 answer."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        help_text="Machine-readable reason, e.g. permission_denied, not_found, "
+        "transition_not_allowed, stale_content, concurrent_change."
+    )
