@@ -35,6 +35,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 # Load the public API and pages under gunicorn on 127.0.0.1 (see bench/run.py). Options go in
 # BENCH_ARGS, e.g. make bench BENCH_ARGS="--articles 200 --duration 5"; a PostgreSQL bench
