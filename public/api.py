@@ -178,9 +178,7 @@ class PublicArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _json(data, status_code: int = status.HTTP_200_OK) -> HttpResponse:
     """``data`` as the API's JSON (DRF's renderer: the same bytes as a DRF response)."""
-    return HttpResponse(
-        documents.render_json(data), status=status_code, content_type=JSONRenderer.media_type
-    )
+    return HttpResponse(documents.render_json(data), status=status_code, content_type=JSONRenderer.media_type)
 
 
 def _answers_errors(view):
@@ -224,15 +222,15 @@ def article_list(request: HttpRequest) -> HttpResponse:
         [(p.pk, p.public_status) for p in publications],
     )
     last_modified = max((notices.last_modified(p, today=today) for p in publications), default=None)
-    if response := caching.not_modified(request, etag, last_modified):
-        return response
-    envelope = pagination.envelope([])
-    response = HttpResponse(
-        documents.ListAnswer(request).render(envelope, publications),
-        content_type=JSONRenderer.media_type,
+    return caching.answer(
+        request,
+        etag=etag,
+        last_modified=last_modified,
+        render=lambda: HttpResponse(
+            documents.ListAnswer(request).render(pagination.envelope([]), publications),
+            content_type=JSONRenderer.media_type,
+        ),
     )
-    caching.set_validators(response, etag, last_modified)
-    return response
 
 
 @_answers_errors
@@ -262,10 +260,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # The publication fixes its references; only a source retracted since changes them.
         [source.number for source in article.retracted_sources],
     )
-    if response := caching.not_modified(request, etag, article.last_modified):
-        return response
-    response = HttpResponse(
-        documents.article_json(article, request), content_type=JSONRenderer.media_type
+    return caching.answer(
+        request,
+        etag=etag,
+        last_modified=article.last_modified,
+        render=lambda: HttpResponse(
+            documents.article_json(article, request), content_type=JSONRenderer.media_type
+        ),
     )
-    caching.set_validators(response, etag, article.last_modified)
-    return response

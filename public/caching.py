@@ -163,6 +163,21 @@ def etag_for(*parts) -> str:
     return f'"{digest.hexdigest()[:32]}"'
 
 
+def answer(
+    request: HttpRequest, *, etag: str, last_modified: datetime | None, render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The 304 (or 412) a matching conditional request gets, else ``render()`` with its validators.
+
+    The validators come from the rows a view read, before anything is rendered: a client that has
+    the page costs no rendering.
+    """
+    if response := not_modified(request, etag, last_modified):
+        return response
+    response = render()
+    set_validators(response, etag, last_modified)
+    return response
+
+
 def not_modified(request: HttpRequest, etag: str, last_modified: datetime | None) -> HttpResponse | None:
     """The 304 (or 412) answer to a conditional request that matches, else ``None``.
 

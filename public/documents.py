@@ -30,7 +30,7 @@ from rest_framework.settings import api_settings
 
 from articles.models import Publication, PublicationDocument
 from public import serializers
-from public.listing import ListedPublication
+from public.listing import ListRow
 from public.notices import PublicStatus
 from public.publications import PublicArticle, PublishedPage, public_references, published_page
 
@@ -69,7 +69,7 @@ def render_document(publication: Publication | PublishedPage) -> str:
     return render_json(serializers.publication_snapshot(publication)).decode()
 
 
-def render_list_row(publication: Publication | ListedPublication) -> str:
+def render_list_row(publication: Publication | ListRow) -> str:
     """The snapshot fields of ``publication``'s list row as JSON text, a JSON object."""
     return render_json(serializers.list_row_snapshot(publication)).decode()
 
@@ -144,7 +144,7 @@ class ListAnswer:
             serializers.address_key(request), translation.get_language()
         )
 
-    def row(self, publication: ListedPublication) -> str:
+    def row(self, publication: ListRow) -> str:
         """``publication``'s row, from its stored list row when it has one in the current format."""
         stored = publication.stored_row or render_list_row(publication)
         # A slug is letters, digits, hyphens and underscores (validated when its article is
@@ -153,7 +153,7 @@ class ListAnswer:
         status = self._statuses[publication.public_status]
         return f"{stored[:-1]}{self._separator}{status}{self._separator}{addresses}}}"
 
-    def render(self, envelope: dict, publications: list[ListedPublication]) -> bytes:
+    def render(self, envelope: dict, publications: list[ListRow]) -> bytes:
         """The answer: ``envelope`` (DRF's page: ``count``, ``next``, ``previous``, then
         ``results``, empty) with the rows of ``publications`` as its results."""
         empty = render_json(envelope).decode()

@@ -1,8 +1,10 @@
-"""The public list of articles: live publications, filtered, ordered, counted and paged.
+"""The public list of articles: listed publications, filtered, ordered, counted and paged.
 
-The API's list, the HTML list and the feed read through this module, so they cannot disagree
-about what is listed. A list page is one statement (its rows and the list's count); a search
-is three (the count, the page's keys, the rows).
+What is listed is defined once, by the database view behind ``ListedPublication`` (current
+publications of articles that are not retracted). The API's list, the HTML list, the feed and
+the topics read it through this module, so they cannot disagree. A list page is one statement
+(``PublicationListing``: its rows and the list's count); a search is three (the count, the
+page's keys, the rows).
 """
 
 from __future__ import annotations
@@ -14,25 +16,25 @@ from datetime import date, datetime
 from typing import Any
 
 import django_filters
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 
-from articles.models import Article, Audience, ListedPublicationCount, Publication
+from articles.models import Audience, ListedPublication, ListedPublicationCount
 from public.sql import fetch, read, rows_as
 
 # The text search configuration of PostgreSQL full-text search. The GIN index of migration
 # 0002_public_indexes is built on exactly ``search_vector()``; change both together.
 SEARCH_CONFIG = "english"
 
-# Public publications ---------------------------------------------------------------------------
-
 DEFAULT_ORDERING = ("-last_reviewed_at", "-pk")
+
+LISTED = ListedPublication._meta.db_table
 
 
 @dataclass(slots=True)
-class ListedPublication:
+class ListRow:
     """One row of the public list: the publication's list columns and its article's facts.
 
     Plain values rather than a model instance: nothing on a list page can load a column lazily,
@@ -77,22 +79,10 @@ LIST_FIELDS = (
 )
 
 
-def listed_publications() -> QuerySet[Publication]:
-    """Live publications, newest review first, with nothing but their own columns.
-
-    Filter, order, count and slice this; then ``publication_page`` loads the rows of one page.
-    """
-    return _listed_publications().all()
-
-
-@functools.cache
-def _listed_publications() -> QuerySet[Publication]:
-    # Built once per process and cloned per request: building the querysets of a public read
-    # costs more than running them. Never evaluate it directly (it would cache its rows).
-    # Retracted articles have a retraction date (a check constraint): unlike the status, that
-    # condition has no parameter, so a prepared plan knows how few rows it selects.
-    retracted = Article.objects.filter(retracted_at__isnull=False).order_by().values("pk")
-    return Publication.objects.current().exclude(article_id__in=retracted).order_by(*DEFAULT_ORDERING)
+def listed_publications() -> QuerySet[ListedPublication]:
+    """Listed publications, newest review first: filter, order, count and slice this, then
+    ``list_rows`` loads the rows of one page."""
+    return ListedPublication.objects.order_by(*DEFAULT_ORDERING)
 
 
 def search_vector():
@@ -106,7 +96,7 @@ def search_vector():
     )
 
 
-def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet[Publication]:
+def search_publications(publications: QuerySet[ListedPublication], q: str) -> QuerySet[ListedPublication]:
     """Publications whose title, summary or body match ``q``.
 
     PostgreSQL: full-text search (stemmed, web-search syntax: quotes, ``or``, ``-word``) on an
@@ -127,23 +117,22 @@ def search_publications(publications: QuerySet[Publication], q: str) -> QuerySet
     return publications
 
 
-def publication_page(page: QuerySet[Publication]) -> list[ListedPublication]:
+def list_rows(page: QuerySet[ListedPublication]) -> list[ListRow]:
     """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in two queries.
 
-    The slice's primary keys come first, so the rows an OFFSET skips cost an index entry each,
-    whatever the filters; then ``LISTED_PUBLICATIONS_SQL`` reads those rows with their articles'
-    facts (hand-written for the reason given at ``PUBLISHED_PAGE_SQL``).
+    The slice's keys come first, so the rows an OFFSET skips cost an index entry each, whatever
+    the filters; then ``LIST_ROWS_SQL`` reads those rows with their articles' facts.
     """
     ids = list(page.values_list("pk", flat=True))
     if not ids:
         return []
-    sql = LISTED_PUBLICATIONS_SQL.format(ids=", ".join(["%s"] * len(ids)))
-    rows = {row.id: row for row in read(ListedPublication, sql, ids)}
+    sql = LIST_ROWS_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    rows = {row.id: row for row in read(ListRow, sql, ids)}
     return [rows[pk] for pk in ids if pk in rows]
 
 
 # A list row: the publication's list columns and its article's facts.
-_LISTED_COLUMNS = ", ".join(
+_ROW_COLUMNS = ", ".join(
     [
         *(f"p.{field}" for field in LIST_FIELDS),
         "a.status AS article_status",
@@ -152,40 +141,30 @@ _LISTED_COLUMNS = ", ".join(
     ]
 )
 
-LISTED_PUBLICATIONS_SQL = f"""
-    SELECT {_LISTED_COLUMNS}
+LIST_ROWS_SQL = f"""
+    SELECT {_ROW_COLUMNS}
     FROM articles_publication p
     JOIN articles_article a ON a.id = p.article_id
     WHERE p.id IN ({{ids}})
 """
 
-# What ``listed_publications`` selects, as a condition on the alias ``listed``; like the ORM's, it
-# excludes retracted articles by their date (see ``_listed_publications``).
-_LIVE_CONDITION = (
-    "listed.superseded_at IS NULL AND listed.article_id NOT IN "
-    "(SELECT retracted.id FROM articles_article retracted WHERE retracted.retracted_at IS NOT NULL)"
-)
-
 # One page of a listing and the listing's count, in one statement. The page's keys come from the
 # list index (the rows an OFFSET skips cost an index entry each), then those rows with their
 # articles' facts and their stored list rows in the format asked for, in the same order. The
 # count is joined to them, so it arrives even when the page is empty (its row is then all NULL).
-# Without filters, PostgreSQL reads the count its triggers keep (``ListedPublicationCount``):
-# counting every live publication was a third of the statement's time, and grows with the site.
-# The page size is written in the statement, not bound: PostgreSQL plans a prepared statement
-# once only if that plan costs no more than one planned for the values, and with an unknown
-# limit it costs the plan for a tenth of the rows. Planning this statement again on every
-# execution took twice as long as running it. There are few page sizes.
+# Without filters, PostgreSQL reads the count its triggers keep (``ListedPublicationCount``). The
+# page size is written in the statement rather than bound, so that PostgreSQL keeps one plan for
+# the prepared statement (bench/README.md); there are few page sizes.
 LISTING_PAGE_SQL = f"""
     SELECT page.*, total.listing_count
     FROM ({{count}}) total
     LEFT JOIN (
-        SELECT {_LISTED_COLUMNS}, d.list_row AS stored_row
+        SELECT {_ROW_COLUMNS}, d.list_row AS stored_row
         FROM articles_publication p
         JOIN articles_article a ON a.id = p.article_id
         LEFT JOIN articles_publicationdocument d ON d.publication_id = p.id AND d.format = %s
         WHERE p.id IN (
-            SELECT listed.id FROM articles_publication listed
+            SELECT listed.id FROM {LISTED} listed
             WHERE {{where}}
             ORDER BY {{listed_order}}
             LIMIT {{limit:d}} OFFSET %s
@@ -193,20 +172,22 @@ LISTING_PAGE_SQL = f"""
     ) page ON 1 = 1
     ORDER BY {{order}}
 """
+_COUNTED = f"SELECT COUNT(*) AS listing_count FROM {LISTED} listed WHERE {{where}}"
+_KEPT_COUNT = (
+    f"SELECT COALESCE(MAX(kept.count), 0) AS listing_count FROM {ListedPublicationCount._meta.db_table} kept"
+)
 
 
 class PublicationListing:
-    """Live publications, filtered and ordered as ``PublicationFilter`` says, counted and paged in SQL.
+    """Listed publications, filtered and ordered as ``PublicationFilter`` says, read a page at a time
+    with their count, in one statement (``page``).
 
-    It reads what ``PublicationFilter(filters).qs`` would (tests hold the two equal), without
-    building ORM queries: on an uncached list page, building and compiling the count and the
-    page's keys cost several times what the database took to answer them. The SQL comes from the
-    filter set's own declarations (each filter's column and lookup, and ``ORDERINGS``), so a
-    filter is declared once. Searches stay with the ORM (``PublicationFilter.listing``).
-
-    A paginator counts and slices it like a queryset. Told which page will be asked for
-    (``expect_page``, as ``PublicationPaginator`` does), it reads that page with the count, in
-    one statement. Rows carry their stored list row in ``document_format`` when there is one.
+    It reads what ``PublicationFilter(filters).qs`` would (tests hold the two equal), in SQL
+    written from the filter set's own declarations (each filter's column and lookup, and
+    ``ORDERINGS``), so a filter is declared once; building and compiling the ORM's count and page
+    cost more than the database took to answer them. Searches stay with the ORM
+    (``PublicationFilter.listing``). Rows carry their stored list row in ``document_format`` when
+    there is one.
     """
 
     def __init__(self, filters: Mapping[str, Any] | None = None, *, document_format: str | None = None):
@@ -217,38 +198,18 @@ class PublicationListing:
             _listing_page_sql, tuple(conditions), ordering, vendor=connection.vendor
         )
         self._document_format = document_format
-        self._expected = (0, 0)
-        self._counted_page: tuple[int, int, list[ListedPublication]] | None = None
-
-    def expect_page(self, offset: int, limit: int) -> None:
-        """Read the ``limit`` rows from ``offset`` with the count, when it is counted."""
-        self._expected = (offset, limit)
 
     def count(self) -> int:
-        offset, limit = self._expected
-        count, rows = self._read_page(offset, limit)
-        self._counted_page = (offset, limit, rows)
-        return count
+        """How many publications the listing holds (a paginator counts with this)."""
+        return self.page(0, 1)[0]
 
-    def __getitem__(self, page: slice) -> list[ListedPublication]:
-        offset = page.start or 0
-        size = page.stop - offset
-        if self._counted_page and self._counted_page[0] == offset and size <= self._counted_page[1]:
-            return self._counted_page[2][:size]
-        return self._read_page(offset, size)[1]
-
-    def _read_page(self, offset: int, limit: int) -> tuple[int, list[ListedPublication]]:
+    def page(self, offset: int, limit: int) -> tuple[int, list[ListRow]]:
+        """The listing's count and its ``limit`` rows from ``offset``."""
         params = [*self._params, self._document_format, *self._params, offset]
         rows = fetch(self._sql(limit), params)
         # The count is the last column of every row; an empty page is one row of NULLs with it.
         page = [row[:-1] for row in rows if row[0] is not None]
-        return rows[0][-1], rows_as(ListedPublication, page)
-
-
-_COUNTED = "SELECT COUNT(*) AS listing_count FROM articles_publication listed WHERE {where}"
-_KEPT_COUNT = (
-    f"SELECT COALESCE(MAX(kept.count), 0) AS listing_count FROM {ListedPublicationCount._meta.db_table} kept"
-)
+        return rows[0][-1], rows_as(ListRow, page)
 
 
 @functools.lru_cache(maxsize=256)
@@ -257,7 +218,7 @@ def _listing_page_sql(
 ) -> str:
     """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size and a
     database (a few of each: the text is written once per combination, not per request)."""
-    where = " AND ".join([_LIVE_CONDITION, *conditions])
+    where = " AND ".join(conditions) or "1 = 1"
     kept = vendor == "postgresql" and not conditions
     return LISTING_PAGE_SQL.format(
         count=_KEPT_COUNT if kept else _COUNTED.format(where=where),
@@ -283,7 +244,7 @@ def _filter_conditions(filters: Mapping[str, Any]) -> tuple[list[str], list]:
         declared = PublicationFilter.base_filters[name]
         if name in PublicationFilter.NOT_COLUMN_FILTERS or value in EMPTY_VALUES:
             continue
-        field = Publication._meta.get_field(declared.field_name)
+        field = ListedPublication._meta.get_field(declared.field_name)
         conditions.append(f"listed.{field.column} {_FILTER_OPERATORS[declared.lookup_expr]} %s")
         params.append(field.get_db_prep_value(value, connection))
     return conditions, params
@@ -294,54 +255,69 @@ def _order_sql(ordering: tuple[str, ...], alias: str) -> str:
     terms = []
     for name in ordering:
         field_name = name.removeprefix("-")
-        field = Publication._meta.pk if field_name == "pk" else Publication._meta.get_field(field_name)
+        field = ListedPublication._meta.get_field("id" if field_name == "pk" else field_name)
         terms.append(f"{alias}.{field.column} {'DESC' if name.startswith('-') else 'ASC'}")
     return ", ".join(terms)
 
 
-_LAST_PAGE_READ_WITH_COUNT = 2**31
+# Beyond this page number an offset would overflow the database's integers: such a request reads
+# the first page, for its count, and is then refused as past the last page.
+_LAST_PAGE_READ = 2**31
 
 
 class PublicationPaginator(Paginator):
-    """Counts and pages a ``PublicationListing`` (the page read with the count), or a searched
-    ``listed_publications`` queryset (whose page it loads with ``publication_page``)."""
+    """Pages a ``PublicationListing`` with one statement per page (its rows and the count), or a
+    searched ``listed_publications`` queryset, whose page it loads with ``list_rows``."""
 
-    def validate_number(self, number):
-        # ``page`` and ``get_page`` validate a number before anything else, and validating
-        # counts: tell a listing which page comes first, so that counting it reads that page
-        # too. For what is not a page number (the count then decides between 404 and the first
-        # page), the first page: an offset past the database's integers would be an error.
-        if isinstance(self.object_list, PublicationListing):
-            try:
-                index = int(number)
-            except (TypeError, ValueError, OverflowError):
-                index = 1
-            if not 1 <= index <= _LAST_PAGE_READ_WITH_COUNT:
-                index = 1
-            self.object_list.expect_page((index - 1) * self.per_page, self.per_page)
-        return super().validate_number(number)
+    def page(self, number) -> Page:
+        if not isinstance(self.object_list, PublicationListing):
+            page = super().page(number)
+            page.object_list = list_rows(page.object_list)
+            return page
+        index = self._page_number(number)
+        offset = (index - 1) * self.per_page if index <= _LAST_PAGE_READ else 0
+        # The page's statement brings the count, so validating the number costs no query.
+        self.count, rows = self.object_list.page(offset, self.per_page)
+        return Page(rows, self.validate_number(index), self)
 
-    def _get_page(self, object_list, number, paginator):
-        if isinstance(object_list, QuerySet):
-            object_list = publication_page(object_list)
-        return super()._get_page(object_list, number, paginator)
+    def get_page(self, number) -> Page:
+        """The page ``number``: the first for what is not a number and the last for what is out of
+        range, as Django answers, with the page read before its number is checked."""
+        if not isinstance(self.object_list, PublicationListing):
+            return super().get_page(number)
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def _page_number(self, number) -> int:
+        """``number`` as a page number, refused as ``validate_number`` refuses it before counting."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            index = int(number)
+        except (TypeError, ValueError, OverflowError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if index < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return index
 
 
 def public_topics() -> list[tuple[str, str]]:
-    """``(slug, name)`` of the topics that have live publications, by name (for filters)."""
+    """``(slug, name)`` of the topics that have listed publications, by name (for filters)."""
     return list(
-        listed_publications()
-        .order_by("topic_name", "topic_slug")
+        ListedPublication.objects.order_by("topic_name", "topic_slug")
         .values_list("topic_slug", "topic_name")
         .distinct()
     )
 
 
-def feed_publications(limit: int = 50) -> QuerySet[Publication]:
+def feed_publications(limit: int = 50) -> QuerySet[ListedPublication]:
     """The newest approvals first, for the Atom feed."""
     return (
-        listed_publications()
-        .only(*LIST_FIELDS, "authors", "first_published_at")
+        ListedPublication.objects.only(*LIST_FIELDS, "authors", "first_published_at")
         .order_by("-approved_at", "-pk")[:limit]
     )
 
@@ -379,10 +355,10 @@ class PublicationFilter(django_filters.FilterSet):
     NOT_COLUMN_FILTERS = frozenset({"q", "ordering"})
 
     class Meta:
-        model = Publication
+        model = ListedPublication
         fields = ["q", "topic", "audience", "updated_since", "ordering"]
 
-    def listing(self, document_format: str | None = None) -> PublicationListing | QuerySet[Publication]:
+    def listing(self, document_format: str | None = None) -> PublicationListing | QuerySet[ListedPublication]:
         """What a list page with these filters counts and pages through; a filter that is not
         valid is left out (the API answers 400 for it first). ``document_format``: see
         ``PublicationListing``.
@@ -404,4 +380,3 @@ class PublicationFilter(django_filters.FilterSet):
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*self.ORDERINGS[value])
-

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from articles.models import Status
 
 if TYPE_CHECKING:
-    from public.listing import ListedPublication
+    from public.listing import ListRow
     from public.publications import PublicationFacts, RetractedSource
 
     # What the public status, notices and validators are computed from: a list row or a page.
-    PublicRow = ListedPublication | PublicationFacts
+    PublicRow = ListRow | PublicationFacts
 
 class PublicStatus:
     """What a reader is told about the review state of the content in front of them."""

@@ -30,7 +30,7 @@ from public.sql import read_one
 class PublicationFacts:
     """What decides a current publication's status, notices and validators on each request.
 
-    Plain values, like ``ListedPublication``: nothing can load a column lazily.
+    Plain values, like ``public.listing.ListRow``: nothing can load a column lazily.
     """
 
     id: int
@@ -98,7 +98,7 @@ def published_page(pk: int) -> PublishedPage | None:
 
 # The article page is the hottest public read and its query never changes shape, so it is written
 # out once in portable SQL: building and compiling the same query with the ORM took several times
-# longer than the database took to answer it. Tests hold it (and LISTED_PUBLICATIONS_SQL) to the
+# longer than the database took to answer it. Tests hold it (and ``LIST_ROWS_SQL``) to the
 # ORM's reading of the same rows (tests/public/test_public_sql.py) and, on PostgreSQL, to its
 # index plan. ``references`` is quoted: it is an SQL keyword.
 _PUBLICATION_FACTS = """

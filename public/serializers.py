@@ -132,7 +132,7 @@ class PublicationListSerializer(serializers.Serializer):
 def list_row_snapshot(publication) -> dict:
     """The fields of ``PublicationListSerializer`` that never change once a publication is made.
 
-    ``publication`` is a ``Publication`` or a ``selectors.ListedPublication``.
+    ``publication`` is a ``Publication`` or a ``public.listing.ListRow``.
     """
     return {
         "slug": publication.slug,

@@ -7,8 +7,6 @@ conditional GETs before rendering and is kept by the response cache (``public.ca
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template import loader
@@ -100,23 +98,24 @@ def article_list(request):
     )
     modified = [notices.last_modified(p, today=today) for p in page] + [a.updated_at for a in pending]
     last_modified = max(modified, default=None)
-    if response := caching.not_modified(request, etag, last_modified):
-        return response
-    response = render(
+    return caching.answer(
         request,
-        "public/article_list.html",
-        {
-            "page": page,
-            "topics": topics,
-            "filters": filters,
-            "query_without_page": _query_without_page(request),
-            "pending": pending,
-            "pending_banner": PENDING_BANNER,
-            "nav": "articles",
-        },
+        etag=etag,
+        last_modified=last_modified,
+        render=lambda: render(
+            request,
+            "public/article_list.html",
+            {
+                "page": page,
+                "topics": topics,
+                "filters": filters,
+                "query_without_page": _query_without_page(request),
+                "pending": pending,
+                "pending_banner": PENDING_BANNER,
+                "nav": "articles",
+            },
+        ),
     )
-    caching.set_validators(response, etag, last_modified)
-    return response
 
 
 def _pending_list(filters: dict) -> list[Article]:
@@ -167,27 +166,28 @@ def article_detail(request, slug: str):
         [(notice.kind, notice.message) for notice in article.notices],
         [reference["retracted"] for reference in article.references],
     )
-    if response := caching.not_modified(request, etag, article.last_modified):
-        return response
-    response = render(
+    return caching.answer(
         request,
-        "public/article_detail.html",
-        {
-            "article": article,
-            "publication": publication,
-            "audience_label": AUDIENCE_READERS.get(publication.audience, publication.audience),
-            "reviewers": [
-                {**reviewer, "signed_at": parse_datetime(reviewer.get("signed_at") or "")}
-                for reviewer in publication.reviewers
-            ],
-            "tracker": review_tracker(Status.APPROVED),
-            "references_html": reference_list(article.references),
-            "canonical_url": url,
-            "json_ld": json_ld_script(medical_web_page(article, url=url, site_name=settings.SITE_NAME)),
-        },
+        etag=etag,
+        last_modified=article.last_modified,
+        render=lambda: render(
+            request,
+            "public/article_detail.html",
+            {
+                "article": article,
+                "publication": publication,
+                "audience_label": AUDIENCE_READERS.get(publication.audience, publication.audience),
+                "reviewers": [
+                    {**reviewer, "signed_at": parse_datetime(reviewer.get("signed_at") or "")}
+                    for reviewer in publication.reviewers
+                ],
+                "tracker": review_tracker(Status.APPROVED),
+                "references_html": reference_list(article.references),
+                "canonical_url": url,
+                "json_ld": json_ld_script(medical_web_page(article, url=url, site_name=settings.SITE_NAME)),
+            },
+        ),
     )
-    caching.set_validators(response, etag, article.last_modified)
-    return response
 
 
 def _pending_page(request, article: Article):
@@ -202,23 +202,20 @@ def _pending_page(request, article: Article):
         article.updated_at,
         [(source.pk, source.updated_at) for source in sources],
     )
-    if response := caching.not_modified(request, etag, last_modified):
-        return response
-    rendered = render_with_sources(article.body, sources)
-    response = render(
-        request,
-        "public/article_pending.html",
-        {
+
+    def page() -> HttpResponse:
+        rendered = render_with_sources(article.body, sources)
+        context = {
             "article": article,
             "audience_label": AUDIENCE_READERS.get(article.audience, article.audience),
             "body_html": rendered.html,
-            "references_html": reference_list([asdict(ref) for ref in rendered.references]),
+            "references_html": rendered.reference_list_html,
             "tracker": review_tracker(article.status),
             "pending_banner": PENDING_BANNER,
-        },
-    )
-    caching.set_validators(response, etag, last_modified)
-    return response
+        }
+        return render(request, "public/article_pending.html", context)
+
+    return caching.answer(request, etag=etag, last_modified=last_modified, render=page)
 
 
 @caching.public_response(uses_query=False)

@@ -12,6 +12,7 @@ from articles.models.articles import (
     Status,
 )
 from articles.models.publications import (
+    ListedPublication,
     ListedPublicationCount,
     Publication,
     PublicationDocument,
@@ -38,6 +39,7 @@ __all__ = [
     "Citation",
     "ImmutableModel",
     "ImmutableQuerySet",
+    "ListedPublication",
     "ListedPublicationCount",
     "NoticeKind",
     "Publication",

@@ -17,7 +17,27 @@ class PublicationQuerySet(ImmutableQuerySet):
         return self.filter(superseded_at__isnull=True)
 
 
-class Publication(ImmutableModel):
+class PublishedContent(models.Model):
+    """What a reader finds of a publication in a list, a search or the feed."""
+
+    slug = models.SlugField(_("slug"), max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"))
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    topic_name = models.CharField(_("topic"), max_length=120)
+    topic_slug = models.SlugField(_("topic slug"), max_length=120)
+    authors = models.JSONField(_("authors"), default=list)
+    approved_at = models.DateTimeField(_("approved at"))
+    first_published_at = models.DateTimeField(_("first published"))
+    last_reviewed_at = models.DateTimeField(_("last reviewed"))
+    next_review_due = models.DateField(_("next review due"))
+
+    class Meta:
+        abstract = True
+
+
+class Publication(PublishedContent, ImmutableModel):
     """An immutable, pre-rendered snapshot of exactly the content the board signed off.
 
     Only ``superseded_at`` is ever set after creation, by ``supersede_current_publication``,
@@ -26,15 +46,7 @@ class Publication(ImmutableModel):
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
     version = models.PositiveIntegerField(_("version"))
-    slug = models.SlugField(_("slug"), max_length=255)
-    title = models.CharField(_("title"), max_length=255)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body (Markdown)"))
     body_html = models.TextField(_("body (HTML)"))
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
-    topic_name = models.CharField(_("topic"), max_length=120)
-    topic_slug = models.SlugField(_("topic slug"), max_length=120)
-    authors = models.JSONField(_("authors"), default=list)
     reviewers = models.JSONField(
         _("reviewers"), default=list, help_text=_("name, credentials, specialties, signed_at")
     )
@@ -43,7 +55,6 @@ class Publication(ImmutableModel):
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     article_history_id = models.PositiveBigIntegerField(_("signed revision"))
-    approved_at = models.DateTimeField(_("approved at"))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -53,10 +64,7 @@ class Publication(ImmutableModel):
         help_text=_("Empty when the quorum approved it automatically."),
     )
     created_at = models.DateTimeField(_("article created"))
-    first_published_at = models.DateTimeField(_("first published"))
     last_modified_at = models.DateTimeField(_("last modified"))
-    last_reviewed_at = models.DateTimeField(_("last reviewed"))
-    next_review_due = models.DateField(_("next review due"))
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
     cited_sources = models.ManyToManyField(
         Source, through="PublishedCitation", related_name="publications", verbose_name=_("cited sources")
@@ -169,10 +177,32 @@ class PublicationDocument(models.Model):
         return f"{self.publication_id} ({self.format})"
 
 
-class ListedPublicationCount(models.Model):
-    """How many publications the public list shows: current, of an article not retracted.
+class ListedPublication(PublishedContent):
+    """A publication readers can find: current, of an article that is not retracted.
 
-    On PostgreSQL, triggers on publications and articles (migration 0011) keep ``count`` in the
+    A database view (migration 0013) is the one definition of what is listed: the public list,
+    its search, the feed and the topics read it through this model or in SQL, and PostgreSQL's
+    triggers count its rows (``ListedPublicationCount``). A migration that changes a column of
+    ``articles_publication`` the view selects drops the view first and creates it again.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, related_name="+")
+
+    class Meta:
+        managed = False
+        db_table = "articles_listedpublication"
+        verbose_name = _("listed publication")
+        verbose_name_plural = _("listed publications")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ListedPublicationCount(models.Model):
+    """How many publications the public list shows (the rows of ``ListedPublication``).
+
+    On PostgreSQL, triggers on publications and articles (migration 0013) keep ``count`` in the
     same transaction as the rows it counts, so the unfiltered list reads it rather than counting
     every live publication on each uncached request. At most one row (``key`` 1); no row means
     none (the table is emptied with the others, e.g. by a test database's flush). On SQLite, the

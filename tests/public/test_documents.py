@@ -9,6 +9,7 @@ zone and for any content.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
@@ -358,7 +359,7 @@ def test_any_content_answers_as_the_declaration_renders(page, status, notices, r
 
 @st.composite
 def listed_rows(draw):
-    return public_listing.ListedPublication(
+    return public_listing.ListRow(
         id=draw(st.integers(1, 10**6)),
         slug=draw(st.from_regex(r"\A[-a-zA-Z0-9_]{1,50}\Z")),  # a SlugField's alphabet
         title=draw(awkward_text),
@@ -394,3 +395,43 @@ def test_any_list_rows_answer_as_the_declaration_renders(rows, stored, count, zo
         answered = documents.ListAnswer(request).render({**envelope, "results": []}, rows)
 
         assert answered == documents.render_json({**envelope, "results": declared})
+
+
+# What a fixed publication's stored documents hash to, by ``documents.DOCUMENT_VERSION``. A change
+# to what a document holds must come with a new version (documents of the old one are then
+# rendered again, never served): bump it, run this test, and record the digest it names.
+DOCUMENT_DIGESTS = {1: "7a4db62f16227c4f"}
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_a_change_to_what_a_document_holds_comes_with_a_new_version():
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    publication = Publication(
+        id=7,
+        version=2,
+        slug="back-pain",
+        title="Back pain <and> “quotes”",
+        summary="What helps.",
+        body="Heat helps [@will2018].",
+        body_html='<p>Heat helps<sup class="citation"><a href="#ref-1">1</a></sup>.</p>',
+        audience="patient",
+        topic_name="Oncology",
+        topic_slug="oncology",
+        authors=[{"name": "Alice Author"}],
+        reviewers=[{"name": "Dr. Baker", "credentials": "MD", "specialties": ["Oncology"], "signed_at": "x"}],
+        references=[{"number": 1, "formatted": "Will JS. Back pain.", "doi": "10.1/x", "retracted": False}],
+        created_at=moment,
+        first_published_at=moment,
+        last_modified_at=moment,
+        last_reviewed_at=moment,
+        approved_at=moment,
+        next_review_due=date(2027, 3, 1),
+    )
+
+    rendered = documents.render_document(publication) + documents.render_list_row(publication)
+    digest = hashlib.sha256(rendered.encode()).hexdigest()[:16]
+
+    assert DOCUMENT_DIGESTS.get(documents.DOCUMENT_VERSION) == digest, (
+        f"The stored documents now render differently: set DOCUMENT_VERSION to a new number and "
+        f"record {digest!r} for it in DOCUMENT_DIGESTS."
+    )

@@ -105,15 +105,14 @@ def test_on_sqlite_the_list_counts_and_pages_from_its_index_alone(topic):
 
     listing = public_listing.PublicationListing()
     with CaptureQueriesContext(connection) as queries:
-        listing.count()
-        listing[40:60]
+        listing.page(40, 20)
     plans = []
     with connection.cursor() as cursor:
         for query in queries:
             cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
             plans.append(str(cursor.fetchall()))
 
-    assert len(plans) == 2
+    assert len(plans) == 1
     for plan in plans:
         assert "COVERING INDEX publication_list_idx" in plan, plan
 
@@ -147,7 +146,7 @@ def test_on_postgres_a_list_page_reads_its_keys_from_the_list_index(topic):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     with CaptureQueriesContext(connection) as queries:
-        public_listing.PublicationListing()[40:60]
+        public_listing.PublicationListing().page(40, 20)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {queries[0]['sql']}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
