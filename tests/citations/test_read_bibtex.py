@@ -162,6 +162,58 @@ def test_bibtex_bad_entries_become_errors_and_reading_continues():
     ]
 
 
+def journals(entries):
+    assert errors(entries) == []
+    return {entry.item["id"]: entry.item.get("container-title") for entry in entries}
+
+
+def test_bibtex_several_string_macros_on_one_line():
+    text = '@string{jama="JAMA"} @string{bmj="BMJ"} @article{k, title={T}, author={Doe, J}, journal=jama, year={2020}}'
+    [entry] = read_text(text, "bibtex")
+    assert (entry.line, entry.item["container-title"], entry.item["author"]) == (
+        1,
+        "JAMA",
+        [{"family": "Doe", "given": "J"}],
+    )
+
+
+def test_bibtex_several_string_macros_over_several_lines_and_entries():
+    text = """@string{jama = "JAMA"}
+@string{bmj = {BMJ}}
+@STRING{Lancet = {The Lancet}}
+
+@article{a, title = {A}, journal = jama, year = 2020}
+@article{b,
+  title = {B},
+  journal = bmj,
+}
+@article{c, title = {C}, journal = lancet}
+@article{d, title = {D}, journal = {jama}}
+"""
+    assert journals(read_text(text, "bibtex")) == {"a": "JAMA", "b": "BMJ", "c": "The Lancet", "d": "jama"}
+
+
+def test_bibtex_a_redefined_string_macro_takes_the_later_definition():
+    text = """@string{jama = "JAMA"}
+@article{before, title = {Before}, journal = jama}
+@string{jama = "Journal of the American Medical Association"}
+@article{after, title = {After}, journal = jama}
+@string{JAMA = "JAMA Netw"}
+@article{again, title = {Again}, journal = jama}
+"""
+    assert journals(read_text(text, "bibtex")) == {
+        "before": "JAMA",
+        "after": "Journal of the American Medical Association",
+        "again": "JAMA Netw",  # macro names are case-insensitive in BibTeX
+    }
+
+
+def test_bibtex_blocks_that_share_a_line_are_read_one_by_one():
+    text = "@article{a, title={A}} @comment{x} @article{b, title={B}}\n@article{c, title={C}} @article{d,\n title={D}}\n"
+    entries = read_text(text, "bibtex")
+    assert [(entry.line, entry.item["id"]) for entry in entries] == [(1, "a"), (1, "b"), (2, "c"), (2, "d")]
+
+
 def test_bibtex_skips_comments_preamble_and_text_between_entries():
     text = 'Some notes.\n@preamble{"\\newcommand{\\x}{y}"}\n@comment{x}\n@article{a, title={T}}\n'
     assert [entry.item["id"] for entry in read_text(text, "bibtex")] == ["a"]

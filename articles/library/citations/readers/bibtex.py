@@ -78,13 +78,17 @@ class _BlockScanner:
 
     def __init__(self, opener: str):
         self.opener = opener
+        self.closer = "}" if opener == "{" else ")"
         self.braces = 0
         self.parens = 0
 
-    def feed(self, text: str) -> bool:
-        """Consume ``text``; return True once the block's outer delimiter has closed."""
+    def feed(self, text: str) -> int | None:
+        """Consume ``text`` up to the block's outer closing delimiter.
+
+        Returns the index just past that delimiter, or None while the block is still open.
+        """
         previous = ""
-        for char in text:
+        for index, char in enumerate(text):
             if previous != "\\":
                 if char == "{":
                     self.braces += 1
@@ -94,13 +98,19 @@ class _BlockScanner:
                     self.parens += 1
                 elif self.braces == 0 and char == ")":
                     self.parens -= 1
+                depth = self.braces if self.opener == "{" else self.parens
+                if char == self.closer and depth <= 0:
+                    return index + 1
             previous = char
-        depth = self.braces if self.opener == "{" else self.parens
-        return depth <= 0
+        return None
 
 
 def _split_bibtex(lines: Iterable[tuple[int, str]]) -> Iterator[_BibtexBlock]:
-    """Cut a BibTeX file into ``@`` blocks; text between blocks is a comment in BibTeX."""
+    """Cut a BibTeX file into ``@`` blocks; text between blocks is a comment in BibTeX.
+
+    A block starts at the beginning of a line or right after the previous block closed, so
+    ``@string{a="A"} @string{b="B"} @article{...}`` on one line is three blocks.
+    """
     block: list[str] = []
     start = 0
     kind = ""
@@ -109,16 +119,21 @@ def _split_bibtex(lines: Iterable[tuple[int, str]]) -> Iterator[_BibtexBlock]:
         if scanner is not None and _BIBTEX_RESYNC.match(line):
             yield _BibtexBlock(start, kind, "\n".join(block), closed=False)
             scanner = None
-        if scanner is None:
-            match = _BIBTEX_START.match(line)
-            if not match:
-                continue
-            kind, opener = match.group(1).lower(), match.group(2)
-            scanner, start, block = _BlockScanner(opener), number, []
-        block.append(line)
-        if scanner.feed(line):
+        rest = line
+        while True:
+            if scanner is None:
+                match = _BIBTEX_START.match(rest)
+                if not match:
+                    break
+                kind, opener = match.group(1).lower(), match.group(2)
+                scanner, start, block = _BlockScanner(opener), number, []
+            end = scanner.feed(rest)
+            if end is None:
+                block.append(rest)
+                break
+            block.append(rest[:end])
             yield _BibtexBlock(start, kind, "\n".join(block), closed=True)
-            scanner = None
+            scanner, rest = None, rest[end:]
     if scanner is not None:
         yield _BibtexBlock(start, kind, "\n".join(block), closed=False)
 
@@ -185,11 +200,21 @@ _BIBTEX_PARSE_STACK = (
 )
 
 
-def _parse_bibtex_block(text: str, strings: list[String]) -> Library:
+def _parse_bibtex_block(text: str, strings: dict[str, String]) -> Library:
     """Parse one block; earlier ``@string`` macros are visible through the library."""
     return bibtexparser.parse_string(
-        text, parse_stack=_BIBTEX_PARSE_STACK, library=Library(blocks=list(strings))
+        text, parse_stack=_BIBTEX_PARSE_STACK, library=Library(blocks=list(strings.values()))
     )
+
+
+def _define_strings(text: str, strings: dict[str, String]) -> None:
+    """Add the macros of one ``@string`` block to ``strings``; a redefinition replaces the macro.
+
+    The block is parsed without the earlier macros: in a library that holds them, the
+    library's strings would list them again, and a redefinition would be a duplicate key.
+    """
+    for string in bibtexparser.parse_string(text, parse_stack=_BIBTEX_PARSE_STACK).strings:
+        strings[string.key.lower()] = string  # macro names are case-insensitive in BibTeX
 
 
 def _bibtex_failure_message(library: Library) -> str:
@@ -296,7 +321,7 @@ def _bibtex_entry_to_item(entry: Entry) -> dict:
     return _finish_item(item, source_type)
 
 
-def _read_bibtex_block(block: _BibtexBlock, strings: list[String]) -> dict:
+def _read_bibtex_block(block: _BibtexBlock, strings: dict[str, String]) -> dict:
     if not block.closed:
         raise _EntryError(f"@{block.kind} entry is not closed (unbalanced braces)")
     if not _BIBTEX_KEY.match(block.text):
@@ -312,13 +337,13 @@ def _read_bibtex_block(block: _BibtexBlock, strings: list[String]) -> dict:
 def read_bibtex(stream) -> Iterator[ParsedEntry]:
     """Read BibTeX/BibLaTeX entries one at a time.
 
-    Entries are cut on top-level ``@type{`` boundaries and each is parsed by bibtexparser
-    with LaTeX decoding and author splitting. ``@string`` macros apply to later entries;
-    ``@comment`` and ``@preamble`` are skipped. Braced author names such as
-    ``{World Health Organization}`` become CSL ``literal`` names. Raises MalformedFile if
-    a non-empty file contains no ``@`` block at all.
+    Entries are cut on top-level ``@type{`` boundaries (several may share a line) and each is
+    parsed by bibtexparser with LaTeX decoding and author splitting. ``@string`` macros apply
+    to later entries, and a redefinition replaces the macro; ``@comment`` and ``@preamble``
+    are skipped. Braced author names such as ``{World Health Organization}`` become CSL
+    ``literal`` names. Raises MalformedFile if a non-empty file contains no ``@`` block at all.
     """
-    strings: list[String] = []
+    strings: dict[str, String] = {}  # by lower-cased name
     seen_text = seen_block = False
 
     def noting_text(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -332,7 +357,7 @@ def read_bibtex(stream) -> Iterator[ParsedEntry]:
         if block.kind in ("comment", "preamble"):
             continue
         if block.kind == "string":
-            strings.extend(_parse_bibtex_block(block.text, strings).strings)
+            _define_strings(block.text, strings)
             continue
         yield _entry(block.line, _read_bibtex_block, block, strings)
     if seen_text and not seen_block:
