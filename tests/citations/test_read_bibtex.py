@@ -118,6 +118,25 @@ def test_bibtex_latex_decoding_of_names_and_titles():
     ]
 
 
+def test_bibtex_decodes_a_field_of_a_million_characters():
+    sentence = r"M{\"u}ller and Garc{\'\i}a: 30--40\% of {NICE} na{\"\i}ve cohorts, et al.\ {\c{c}}a. "
+    decoded = "Müller and García: 30–40% of NICE naïve cohorts, et al. ça. "
+    repeats = 1_000_000 // len(sentence)
+    title = (sentence * repeats).ljust(1_000_000)
+    [entry] = read_text(f"@article{{long, title = {{{title}}}}}", "bibtex")
+    assert entry.item["title"] == (decoded * repeats).strip()
+
+
+def test_bibtex_refuses_a_field_over_a_million_characters_for_that_entry_only():
+    abstract = "word " * 200_000 + "x"
+    text = (
+        f"@article{{long, title = {{Long}}, abstract = {{{abstract}}}}}\n@article{{next, title = {{Next}}}}\n"
+    )
+    [long, following] = read_text(text, "bibtex")
+    assert long.error == "line 1: field 'abstract' is 1,000,001 characters; at most 1,000,000 are read"
+    assert following.item["title"] == "Next"
+
+
 BROKEN_BIBTEX = """@article{good1, title = {First}, year = 2018}
 
 @article{nocomma,

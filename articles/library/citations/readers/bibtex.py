@@ -15,7 +15,6 @@ import bibtexparser
 from bibtexparser import middlewares
 from bibtexparser.library import Library
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, MiddlewareErrorBlock, String
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from ..types import source_type_from_terms
 from ._common import (
@@ -31,6 +30,7 @@ from ._common import (
     _text,
     _year,
 )
+from .latex import DECODER, latex_to_text
 
 __all__ = ["read_bibtex"]
 
@@ -43,6 +43,8 @@ _BIBTEX_KEY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,={}()]+\s*,")
 _SWALLOWED_FIELD = re.compile(r"[}\"]\s*\n\s*[A-Za-z][\w-]*\s*=")
 # Fields that are verbatim in BibLaTeX: LaTeX-decoding a URL would eat "%20" as a comment.
 _VERBATIM_FIELDS = frozenset({"url", "doi", "pmid", "pmcid", "eprint", "urldate", "date"})
+# Decoding is linear but not free: a longer field is refused rather than read for seconds.
+_MAX_DECODED_LENGTH = 1_000_000
 
 _CSL_TYPE_BY_BIBTEX = {
     "article": "article-journal",
@@ -146,23 +148,23 @@ class _LatexDecoding(middlewares.LatexDecodingMiddleware):
     It also flags the classic missing comma that makes one field swallow the next.
     Name fields are skipped here: they are decoded token by token after splitting, so
     that a braced ``{World Health Organization}`` can still be recognised as an organisation.
+    The decoding itself is :func:`.latex.latex_to_text`, linear in a value's length; a field
+    longer than ``_MAX_DECODED_LENGTH`` makes its entry an error instead.
     """
 
     def __init__(self):
-        context = get_default_latex_context_db()
-        context.add_context_category(
-            "citations",
-            prepend=True,
-            macros=[
-                MacroTextSpec("url", simplify_repl="%s"),
-                MacroTextSpec("textasciicircum", simplify_repl="^"),
-            ],
-        )
-        super().__init__(decoder=LatexNodes2Text(latex_context=context, math_mode="verbatim"))
+        super().__init__(decoder=DECODER)
 
     @classmethod
     def metadata_key(cls) -> str:
         return "citations_latex_decoding"
+
+    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
+        # As the stock middleware, through the decoder's fast path for common markup.
+        try:
+            return latex_to_text(python_string), ""
+        except Exception as error:
+            return python_string, str(error)
 
     def decode(self, text: str) -> str:
         """Return ``text`` with LaTeX markup turned into Unicode."""
@@ -178,6 +180,11 @@ class _LatexDecoding(middlewares.LatexDecodingMiddleware):
                 continue
             if _SWALLOWED_FIELD.search(value):
                 problem = ValueError(f"missing comma after field '{key}'")
+                return MiddlewareErrorBlock(block=entry, error=problem)
+            if len(value) > _MAX_DECODED_LENGTH:
+                problem = ValueError(
+                    f"field '{key}' is {len(value):,} characters; at most {_MAX_DECODED_LENGTH:,} are read"
+                )
                 return MiddlewareErrorBlock(block=entry, error=problem)
             entry_field.value, error = self._transform_python_value_string(value)
             if error:
