@@ -77,6 +77,16 @@ def test_bibtex_latex_accents_braces_and_string_macros():
     assert (nice.type, nice.accessed) == ("guideline", date(2024, 3, 5))
 
 
+def test_bibtex_with_several_string_macros():
+    text = '@string{jama="JAMA"} @string{bmj="BMJ"} @article{k, title={T}, author={Doe, J}, journal=jama, year={2020}}'
+
+    summary = importing.import_sources(io.StringIO(text), "bibtex")
+
+    assert (summary.created_count, summary.rejected_count) == (1, 0)
+    source = Source.objects.get()
+    assert (source.key, source.container_title, source.year) == ("k", "JAMA", 2020)
+
+
 def test_ris_with_many_authors_over_au_and_a1_lines_and_crlf():
     import_file("library.ris", "ris")
 

@@ -17,22 +17,19 @@ back as ``document``. Only the keys listed above are kept on import (no abstract
 
 from .ama import format_reference, format_reference_html
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
+from .keys import citation_key
 from .readers import (
     FORMATS,
-    SOURCE_TYPES,
     MalformedFile,
     ParsedEntry,
-    citation_key,
-    csl_type_fields,
-    csl_type_for,
     detect_format,
     read_bibtex,
     read_csl_json,
     read_medline,
     read_ris,
     read_sources,
-    source_type_of,
 )
+from .types import SOURCE_TYPES, csl_type_fields, csl_type_for, source_type_of
 from .writers import iter_bibtex, iter_csl_json, iter_ris, write_bibtex, write_csl_json, write_ris
 
 __all__ = [

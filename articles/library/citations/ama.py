@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .readers import csl_type_for, source_type_of
+from .types import csl_type_for, source_type_of
 
 __all__ = ["format_reference", "format_reference_html"]
 
