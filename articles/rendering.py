@@ -12,7 +12,7 @@ Pipeline:
    Numbering is done here rather than in the inline pattern because Markdown does not
    apply inline patterns in document order (nested blocks are visited last).
 3. The HTML is sanitised with nh3 using an explicit allow-list, after which external
-   links get ``rel="noopener noreferrer"``.
+   links get ``rel="noopener noreferrer"`` (``articles.sanitizing``).
 
 The module is pure Python (no Django) so it can be used from models, views, tasks and
 tests alike.
@@ -28,10 +28,11 @@ from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from articles.sanitizing import EXTERNAL_REL, clean_reference_html, plain_text, sanitize_html
 
 __all__ = [
     "NumberedReference",
@@ -397,74 +398,6 @@ def _markdown_to_html(
     return md.convert(markdown_text or ""), numbering
 
 
-# ------------------------------------------------------------------------ sanitising
-
-ALLOWED_TAGS = frozenset(
-    {
-        "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a",
-        "blockquote", "code", "pre", "table", "thead", "tbody", "tfoot", "tr", "th",
-        "td", "sup", "hr", "br",
-    }
-)  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "sup": {"class", "id"},
-    "ol": {"class", "id"},
-    "li": {"class", "id"},
-}
-ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
-# Tags whose *content* is dropped too; stripping only the tag would leave e.g. script
-# source or iframe fallback markup visible as text.
-_DROP_WITH_CONTENT = frozenset(
-    {"script", "style", "iframe", "object", "embed", "noscript", "template", "textarea"}
-)
-
-# Inline markup that a formatted reference may legitimately contain.
-_REFERENCE_TAGS = frozenset({"em", "i", "strong", "b", "sup", "sub", "span", "a"})
-_REFERENCE_ATTRIBUTES = {"a": {"href", "title"}}
-
-# nh3 always serialises attributes double-quoted, escaping '"', '<' and '>' inside
-# values, which makes this pattern exact on its output.
-_ANCHOR_TAG_RE = re.compile(r'<a((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*>')
-_HREF_RE = re.compile(r'\shref="([^"]*)"')
-_EXTERNAL_LINK_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
-_EXTERNAL_REL = "noopener noreferrer"
-
-
-def sanitize_html(raw_html: str) -> str:
-    """Sanitise body HTML with the module's allow-list.
-
-    Scripts, event-handler attributes, ``javascript:``/``data:`` URLs and any tag or
-    attribute not on the allow-list are removed. External links (absolute http(s) or
-    protocol-relative) get ``rel="noopener noreferrer"``; in-page links such as the
-    ``#ref-N`` citation anchors are left alone.
-    """
-    cleaned = nh3.clean(
-        raw_html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        # nh3 would add rel to *every* link; we only want it on external ones.
-        link_rel=None,
-        strip_comments=True,
-    )
-    return _add_rel_to_external_links(cleaned)
-
-
-def _add_rel_to_external_links(cleaned_html: str) -> str:
-    """Add ``rel`` to external anchors. Only valid on nh3 output (see _ANCHOR_TAG_RE)."""
-
-    def add_rel(match: re.Match[str]) -> str:
-        attrs = match.group(1)
-        href = _HREF_RE.search(attrs)
-        if href and _EXTERNAL_LINK_RE.match(html.unescape(href.group(1))):
-            return f'<a{attrs} rel="{_EXTERNAL_REL}">'
-        return match.group(0)
-
-    return _ANCHOR_TAG_RE.sub(add_rel, cleaned_html)
-
-
 # ------------------------------------------------------------------------ public API
 
 
@@ -508,7 +441,7 @@ def reference_list_html(references: Iterable[NumberedReference]) -> str:
 
 
 def _reference_item_html(reference: NumberedReference) -> str:
-    parts = [_clean_reference_html(reference.formatted_html)]
+    parts = [clean_reference_html(reference.formatted_html)]
     doi = _normalise_doi(reference.doi)
     # AMA-formatted references already end with their DOI link; a second one would be noise.
     if doi and doi not in reference.formatted_html.lower():
@@ -525,39 +458,10 @@ def _reference_item_html(reference: NumberedReference) -> str:
 
 
 def _external_link(href: str, label: str, css_class: str) -> str:
-    return f'<a class="{css_class}" href="{html.escape(href)}" rel="{_EXTERNAL_REL}">{html.escape(label)}</a>'
+    return f'<a class="{css_class}" href="{html.escape(href)}" rel="{EXTERNAL_REL}">{html.escape(label)}</a>'
 
 
 def _normalise_doi(doi: str | None) -> str:
     """Strip resolver prefixes so both "10.1/x" and "https://doi.org/10.1/x" work."""
     doi = (doi or "").strip()
     return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.IGNORECASE)
-
-
-def _clean_reference_html(formatted_html: str) -> str:
-    return nh3.clean(
-        formatted_html or "",
-        tags=set(_REFERENCE_TAGS),
-        clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in _REFERENCE_ATTRIBUTES.items()},
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel=_EXTERNAL_REL,
-    )
-
-
-_BLOCK_BOUNDARY_RE = re.compile(
-    r"<br\s*/?>|</?(?:p|h[1-6]|li|ul|ol|blockquote|pre|table|tr|td|th|hr)\b[^>]*>",
-    re.IGNORECASE,
-)
-_CITATION_SUP_RE = re.compile(r'<sup class="citation[^"]*">.*?</sup>', re.DOTALL)
-
-
-def plain_text(html_text: str) -> str:
-    """Reduce rendered HTML to whitespace-normalised plain text (for search/summaries).
-
-    Citation superscripts are dropped so "works.1,2" does not pollute the text.
-    """
-    without_citations = _CITATION_SUP_RE.sub("", html_text or "")
-    spaced = _BLOCK_BOUNDARY_RE.sub(" ", without_citations)
-    text = nh3.clean(spaced, tags=set(), clean_content_tags=set(_DROP_WITH_CONTENT))
-    return " ".join(html.unescape(text).split())

@@ -107,8 +107,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while a transition writes; the timeout makes concurrent writers
     # wait for the lock instead of failing at once. Memory-mapped reads: a publication row spans
-    # several overflow pages (body, HTML, references), and reading them through the OS page cache
-    # without a system call per page took a quarter off reading a public list page.
+    # several overflow pages (body, HTML, references), read through the OS page cache without a
+    # system call per page.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

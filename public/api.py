@@ -8,7 +8,7 @@ cache (``public.caching``).
 
 GET and HEAD are answered by ``article_list`` and ``article_detail`` without DRF's dispatch:
 the public endpoints use none of what it does per request (authentication, permissions,
-throttles, parsers, content negotiation), and it was a fifth of an uncached request. Errors are
+throttles, parsers, content negotiation; its cost is in bench/README.md). Errors are
 still answered by the API's exception handler, in the same JSON. ``PublicArticleViewSet`` routes
 them, documents them in the OpenAPI schema, and answers the other methods (405, OPTIONS).
 """
@@ -60,8 +60,8 @@ class PublicPagination(PageNumberPagination):
             "results": results,
         }
 
-    # DRF's links, parsing the request's address once rather than once per link (the parsing
-    # and re-encoding were a tenth of an uncached list page). Tests hold them to DRF's.
+    # DRF's links, parsing the request's address once rather than once per link. Tests hold
+    # them to DRF's.
     def get_next_link(self) -> str | None:
         return self._page_link(self.page.next_page_number()) if self.page.has_next() else None
 

@@ -89,7 +89,7 @@ def content_version(backend: BaseCache | None = None) -> str:
 
 def _response_cache() -> BaseCache:
     # The default cache, looked up once per request: ``cache.<method>`` looks it up again on
-    # every call, in a context-local registry (a few µs each).
+    # every call, in a context-local registry.
     return caches[DEFAULT_CACHE_ALIAS]
 
 

@@ -97,8 +97,8 @@ def published_page(pk: int) -> PublishedPage | None:
 
 
 # The article page is the hottest public read and its query never changes shape, so it is written
-# out once in portable SQL: building and compiling the same query with the ORM took several times
-# longer than the database took to answer it. Tests hold it (and ``LIST_ROWS_SQL``) to the
+# out once in portable SQL: building and compiling it with the ORM cost more than running it
+# (bench/README.md). Tests hold it (and ``LIST_ROWS_SQL``) to the
 # ORM's reading of the same rows (tests/public/test_public_sql.py) and, on PostgreSQL, to its
 # index plan. ``references`` is quoted: it is an SQL keyword.
 _PUBLICATION_FACTS = """

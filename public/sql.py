@@ -77,7 +77,7 @@ def read_one(row_class, sql: str, params: list):
 
 def _load_timestamps_natively(cursor) -> None:
     # Django loads timestamptz with a Python subclass of psycopg's loader, so psycopg cannot use
-    # its C loader: on a list page that was an eighth of the request. psycopg's own loader gives
+    # its C loader, and a list page loads sixty timestamps. psycopg's own loader gives
     # the same moments, aware in the connection's time zone (UTC, set by Django); only this
     # cursor's reads are affected.
     from psycopg.types.datetime import TimestamptzLoader

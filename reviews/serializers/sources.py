@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from articles.library.bibliography import source_to_csl
 from articles.library.citations import FORMATS, format_reference
+from articles.library.sources import EDITABLE_SOURCE_FIELDS
 from articles.models import Source, SourceNotice, SourceType, Status
 from reviews.serializers.base import StrictInputSerializer
 
@@ -36,25 +37,12 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
+        # The editable fields, with the type's label beside the type.
         fields = [
             "id",
-            "key",
-            "type",
+            *EDITABLE_SOURCE_FIELDS[:2],
             "type_label",
-            "title",
-            "authors",
-            "container_title",
-            "container_title_short",
-            "year",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "pmcid",
-            "url",
-            "publisher",
-            "accessed",
+            *EDITABLE_SOURCE_FIELDS[2:],
             "formatted",
             "retracted",
             "retracted_on",

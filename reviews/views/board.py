@@ -126,21 +126,33 @@ def approve(request, pk: int):
     return redirect("editorial:article", pk=article.pk)
 
 
+def _step_with_form(request, article, form, *, form_name: str, step, done: str):
+    """Take a workflow step that needs a reason or a notice: the form's errors, or the step's own
+    refusal next to its field, come back on the article page (400)."""
+    if form.is_valid():
+        try:
+            step(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("editorial:article", pk=article.pk)
+    return detail_page(request, article, status=400, **{form_name: form})
+
+
 @editor_required
 @require_POST
 @refusals_as_409()
 def retract(request, pk: int):
     article = visible_article(request.user, pk)
-    form = RetractForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.retract(actor=request.user, article=article, notice=form.cleaned_data["notice"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Retracted. Readers now see the notice instead of the article."))
-            return redirect("editorial:article", pk=article.pk)
-    return detail_page(request, article, retract_form=form, status=400)
+    return _step_with_form(
+        request,
+        article,
+        RetractForm(request.POST),
+        form_name="retract_form",
+        step=lambda data: workflow.retract(actor=request.user, article=article, notice=data["notice"]),
+        done=_("Retracted. Readers now see the notice instead of the article."),
+    )
 
 
 @editor_required
@@ -148,18 +160,16 @@ def retract(request, pk: int):
 @refusals_as_409()
 def flag_for_rereview(request, pk: int):
     article = visible_article(request.user, pk)
-    form = FlagForRereviewForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.flag_for_rereview(
-                actor=request.user, article=article, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Flagged for re-review: assign reviewers and start the round."))
-            return redirect("editorial:article", pk=article.pk)
-    return detail_page(request, article, flag_form=form, status=400)
+    return _step_with_form(
+        request,
+        article,
+        FlagForRereviewForm(request.POST),
+        form_name="flag_form",
+        step=lambda data: workflow.flag_for_rereview(
+            actor=request.user, article=article, reason=data["reason"]
+        ),
+        done=_("Flagged for re-review: assign reviewers and start the round."),
+    )
 
 
 # Members and policies ------------------------------------------------------------------------
