@@ -12,14 +12,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import IsoDateTimeField
 
 from articles.models import Audience, ListedPublication, ListedPublicationCount
 from public.sql import fetch, read, rows_as
@@ -322,6 +324,27 @@ def feed_publications(limit: int = 50) -> QuerySet[ListedPublication]:
     )
 
 
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment that the database can store: one that has a UTC time."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        try:
+            if moment is not None:
+                moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(
+                "%(value)s is out of range: give a moment between the years 1 and 9999 in UTC.",
+                code="out_of_range",
+                params={"value": value},
+            ) from None
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class PublicationFilter(django_filters.FilterSet):
     """The public list's filters and ordering, shared by the API and the HTML list."""
 
@@ -339,7 +362,7 @@ class PublicationFilter(django_filters.FilterSet):
     )
     topic = django_filters.CharFilter(field_name="topic_slug", help_text="Topic (specialty) slug.")
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         field_name="approved_at",
         lookup_expr="gte",
         help_text="Only articles approved (published or re-reviewed) at or after this ISO 8601 time.",

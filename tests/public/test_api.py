@@ -138,6 +138,19 @@ def test_filter_updated_since(client, publish):
     assert client.get(LIST, {"updated_since": "last tuesday"}).status_code == 400
 
 
+@pytest.mark.parametrize("query", [{}, {"q": "signoff"}], ids=["list", "search"])
+def test_a_moment_with_no_utc_time_is_refused_not_a_500(client, publish, query):
+    # Year 1 at +00:29 is before the first moment UTC can hold (found by schemathesis).
+    publish("Any")
+    since = "0001-01-01T00:00:00+00:29"
+
+    response = client.get(LIST, {**query, "updated_since": since})
+
+    assert response.status_code == 400
+    assert "out of range" in response.json()["updated_since"][0]
+    assert client.get("/articles/", {**query, "updated_since": since}).status_code == 200
+
+
 def test_search_matches_title_summary_and_body(client, publish):
     by_title = publish("Nausea after chemotherapy", summary="Managing it.")
     by_summary = publish("Eating well", summary="Appetite loss and nausea during treatment.")
