@@ -22,13 +22,18 @@ from reviews.models import (
 
 
 def articles_visible_to(user) -> QuerySet[Article]:
-    """Editors see every article; authors their own; reviewers those they were assigned."""
+    """Editors see every article; authors their own; reviewers those they were assigned, until they
+    declare a conflict of interest on it: from then on nothing of it, unless they hold another
+    role on it."""
     articles = Article.objects.select_related("topic").prefetch_related("authors")
     if not user.is_authenticated:
         return articles.none()
     if is_editor(user):
         return articles
-    return articles.filter(Q(authors=user) | Q(review_rounds__assignments__reviewer__user=user)).distinct()
+    reviewing = ReviewAssignment.objects.filter(reviewer__user=user)
+    conflicted = reviewing.filter(conflict_of_interest=True).values("round__article")
+    assigned = reviewing.exclude(round__article__in=conflicted).values("round__article")
+    return articles.filter(Q(authors=user) | Q(pk__in=assigned)).distinct()
 
 
 def article_rounds(article: Article) -> QuerySet[ReviewRound]:

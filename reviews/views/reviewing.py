@@ -16,14 +16,16 @@ from articles.services import check_citations
 from reviews import selectors, workflow
 from reviews.forms import ConflictForm, SignOffForm, add_errors
 from reviews.models import Decision, ReviewAssignment, SignOff
-from reviews.views._common import refusals_as_409, render_as_published
+from reviews.views._common import refusals_as_409, render_as_published, visible_article
 from reviews.views._diff import revision_changes
 
 
 def _assignment_or_404(user, pk: int) -> ReviewAssignment:
-    """The user's latest assignment on the article; anyone not assigned to it gets a 404."""
+    """The user's latest assignment on an article they may see; anyone else gets a 404 (a reviewer
+    who declared a conflict of interest included)."""
+    article = visible_article(user, pk)
     assignment = (
-        ReviewAssignment.objects.filter(round__article_id=pk, reviewer__user=user)
+        ReviewAssignment.objects.filter(round__article=article, reviewer__user=user)
         .select_related("round__article__topic", "reviewer")
         .order_by("-round__number")
         .first()

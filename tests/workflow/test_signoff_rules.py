@@ -80,17 +80,16 @@ def test_without_a_declaration_the_sign_off_is_bad_input(interface, review):
 
 
 @pytest.mark.parametrize("interface", INTERFACES)
-def test_a_declared_conflict_forbids_the_sign_off(interface, review):
+def test_after_declaring_a_conflict_the_article_is_not_found(interface, review):
     article, reviewer = review
     assignment = workflow.signable_assignment(reviewer, article)
     workflow.declare_conflict(
         actor=reviewer, assignment=assignment, has_conflict=True, statement="I consult."
     )
 
-    # The API's body declares no conflict; the web app's declaration step is refused (closed).
     status = INTERFACES[interface](reviewer, article, declare=True)
 
-    assert status == 403
+    assert status == 404
     assert not SignOff.objects.exists()
 
 
