@@ -9,7 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint bench worker beat clean
+RUNTIME_VENV := .venv-runtime
+
+.PHONY: run test lint smoke bench worker beat clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +34,19 @@ run: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The runtime requirements alone, as a deployment installs them (make smoke).
+$(RUNTIME_VENV)/.installed: requirements/base.txt
+	rm -rf $(RUNTIME_VENV)
+	$(PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet -r requirements/base.txt
+	touch $@
+
+# The web process and a Celery worker on Redis, from the runtime requirements only: one transition
+# over HTTP, and its notification delivered (.ci/runtime_smoke.py).
+smoke: $(RUNTIME_VENV)/.installed
+	$(RUNTIME_VENV)/bin/python .ci/runtime_smoke.py
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
@@ -50,4 +65,4 @@ beat: $(VENV)/.base-installed
 	$(BIN)/celery -A editorial beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) $(RUNTIME_VENV) db.sqlite3 staticfiles .pytest_cache

@@ -33,5 +33,7 @@ def notify(recipients: Iterable, kind: str, article: Article | None, payload: di
     )
     ids = [row.pk for row in rows]
     if ids:
-        transaction.on_commit(lambda: queued.send(sender=Notification, notification_ids=ids))
+        # Robust: the change has committed, so nothing in handing the rows on (a broker down, a
+        # missing transport) may fail the request; the rows stay pending and the sweep delivers.
+        transaction.on_commit(lambda: queued.send(sender=Notification, notification_ids=ids), robust=True)
     return rows

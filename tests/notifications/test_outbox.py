@@ -255,6 +255,25 @@ def test_with_the_broker_down_the_change_commits_and_the_sweep_delivers(
     assert "Delivered 2 notification(s), 2 by email." in out.getvalue()
 
 
+def test_a_broken_transport_never_fails_the_request_that_made_the_change(
+    author, article, editor, django_capture_on_commit_callbacks
+):
+    # kombu's Redis transport once failed to import (a missing runtime package): the submission
+    # had committed, yet the client got a 500 and, retrying, a 409.
+    from rest_framework.test import APIClient
+
+    broken = mock.patch.object(deliver_notifications, "delay", side_effect=ImportError("No module named 'packaging'"))
+    client = APIClient()
+    client.force_authenticate(author)
+    with broken, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/editorial/articles/{article.pk}/submit/", {}, format="json")
+
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.status == "submitted"
+    assert pending(kind=NotificationKind.SUBMITTED), "the rows wait for the sweep"
+
+
 def test_the_delivery_command_reports_failures_and_given_up_rows(settings, editor, submitted):
     [pk] = pending(kind=NotificationKind.SUBMITTED)
     nobody = factories.UserFactory()
