@@ -60,7 +60,12 @@ def call(url: str, *, data: dict | None = None, token: str = "") -> tuple[int, d
 
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run(
-        [str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [str(BIN / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if result.returncode != 0:
         fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -117,7 +122,11 @@ def main() -> None:
         if status != 200:
             fail(f"POST auth/token/ answered {status}: {answer}")
         token = answer["token"]
-        draft = {"title": "Smoke test: statins and muscle pain", "topic": "pharmacology", "body": "Plain text."}
+        draft = {
+            "title": "Smoke test: statins and muscle pain",
+            "topic": "pharmacology",
+            "body": "Plain text.",
+        }
         status, article = call(f"{api}/editorial/articles/", data=draft, token=token)
         if status != 201:
             fail(f"creating a draft answered {status}: {article}")
@@ -126,7 +135,9 @@ def main() -> None:
             fail(f"submitting answered {status} (the change may have committed before the failure): {answer}")
 
         def delivered() -> bool:
-            return mail.is_dir() and any(draft["title"] in path.read_text(errors="replace") for path in mail.iterdir())
+            return mail.is_dir() and any(
+                draft["title"] in path.read_text(errors="replace") for path in mail.iterdir()
+            )
 
         wait_for(delivered, "the worker to email the editors about the submission", deadline)
         pending = manage(

@@ -262,7 +262,9 @@ def test_a_broken_transport_never_fails_the_request_that_made_the_change(
     # had committed, yet the client got a 500 and, retrying, a 409.
     from rest_framework.test import APIClient
 
-    broken = mock.patch.object(deliver_notifications, "delay", side_effect=ImportError("No module named 'packaging'"))
+    broken = mock.patch.object(
+        deliver_notifications, "delay", side_effect=ImportError("No module named 'packaging'")
+    )
     client = APIClient()
     client.force_authenticate(author)
     with broken, django_capture_on_commit_callbacks(execute=True):
