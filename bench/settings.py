@@ -20,18 +20,23 @@ ROOT_URLCONF = "bench.urls"
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405
 BENCH_BARE_DIR = os.environ.get("BENCH_BARE_DIR", "")
 
+LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 _cache = os.environ.get("BENCH_CACHE", "locmem")
 if _cache == "none":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}, "local": LOCAL}
 elif _cache == "redis":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "local": LOCAL,
+    }
 else:
     # Room for every page of the benchmark in each worker's memory.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        "local": LOCAL,
     }
 
 # Hashed asset names as in production, without the compression step of a real deploy.

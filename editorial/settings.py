@@ -160,14 +160,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "editorial:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Caching: local memory by default, Redis when REDIS_URL is set.
+# Caching: local memory by default, Redis when REDIS_URL is set. "local" is always this process's
+# memory (public.freshness keeps the content version there for PUBLIC_FRESHNESS_SECONDS).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -229,6 +231,9 @@ SITE_NAME = os.environ.get("SITE_NAME", "Medical Library")
 # Absolute links in emails (no request to build them from): scheme and host, no trailing slash.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "300"))
+# How long a process may go on serving stored responses before it checks, in the database, that
+# nothing public changed since (a change made in the same process is seen at once).
+PUBLIC_FRESHNESS_SECONDS = float(os.environ.get("PUBLIC_FRESHNESS_SECONDS", "1"))
 SHOW_PENDING_CONTENT = env_bool("SHOW_PENDING_CONTENT", False)
 MEDICAL_DISCLAIMER = os.environ.get(
     "MEDICAL_DISCLAIMER",
@@ -259,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
     "reapply-retractions": {
         "task": "reviews.tasks.reapply_retractions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "prune-content-changes": {
+        "task": "public.tasks.prune_content_changes",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 

@@ -11,8 +11,9 @@ class PublicConfig(AppConfig):
         from django.core.signals import setting_changed
 
         from articles.signals import publication_made
-        from public import caching, documents
+        from public import caching, documents, freshness
 
         caching.connect_signals()
+        freshness.connect_signals()
         publication_made.connect(documents.store_new_publication, dispatch_uid="public-store-documents")
         setting_changed.connect(documents.forget_formats, dispatch_uid="public-document-formats")

@@ -11,15 +11,12 @@ Three layers, outermost first:
    and a CDN can keep them; every other response is ``private, no-store``
    (``PrivateByDefaultMiddleware``), so nothing editorial is ever stored by a shared cache.
 
-Invalidation: every stored response is tagged with the content version it was rendered under,
-and is served only while that version is current (the version and the entry come in one
-``get_many``, a single round trip to Redis). Saving anything a public page shows (publications,
-articles, sources, topics, the board, review policies) sets a new version, both at once and again
-when the transaction commits, so a request that read the old rows just before the commit cannot
-store them as current. Nothing is deleted: each URL has one entry, overwritten when next rendered
-or expired after ``PUBLIC_CACHE_MAX_AGE`` seconds. With the per-process local-memory cache, a
-change made in another process reaches this one only through that expiry: the same bound a CDN
-gives, but production should share one cache (``REDIS_URL``).
+Invalidation: every stored response is tagged with the content version it was rendered under
+(``public.freshness``: read from the database, where every committed change is noted) and is
+served only while that version is current. The version is read before the view reads any row,
+so a response rendered from rows older than a change is tagged older than it, and never served
+once the change has committed. Nothing is deleted: each URL has one entry, overwritten when next
+rendered or expired after ``PUBLIC_CACHE_MAX_AGE`` seconds.
 """
 
 from __future__ import annotations
@@ -27,26 +24,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, cache, caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
 from django.core.signals import setting_changed
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from articles.models import Article, Publication, Source, Specialty
-from reviews.models import BoardMember, ReviewPolicy
+from public.freshness import content_version
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public:content-version"
 RESPONSE_KEY_PREFIX = "public:response"
 
 # Statuses that a shared cache may keep: a 404 is not among them, so a slug approved a moment
@@ -63,60 +55,14 @@ _CONDITIONAL_HEADERS = (
     "HTTP_IF_UNMODIFIED_SINCE",
 )
 
-# Models whose rows a public page shows.
-INVALIDATING_MODELS = (Publication, Article, Source, Specialty, BoardMember, ReviewPolicy)
-INVALIDATING_M2M = (Article.authors.through, BoardMember.specialties.through)
-
-
-# Content version ------------------------------------------------------------------------------
-
-
-def _new_version() -> str:
-    # Random, not a counter: a version key evicted and re-created can never meet old entries.
-    return secrets.token_hex(6)
-
-
-def content_version(backend: BaseCache | None = None) -> str:
-    """The current version of everything public; part of every response cache key."""
-    backend = backend or _response_cache()
-    version = backend.get(VERSION_KEY)
-    if version is None:
-        version = _new_version()
-        if not backend.add(VERSION_KEY, version, timeout=None):
-            version = backend.get(VERSION_KEY) or version
-    return version
-
-
 def _response_cache() -> BaseCache:
     # The default cache, looked up once per request: ``cache.<method>`` looks it up again on
     # every call, in a context-local registry.
     return caches[DEFAULT_CACHE_ALIAS]
 
 
-def _set_new_version() -> None:
-    try:
-        cache.set(VERSION_KEY, _new_version(), timeout=None)
-    except Exception:  # an unreachable cache must not fail an editorial transaction
-        logger.exception("Could not invalidate the public response cache")
-
-
-def invalidate_public_cache(*, using: str | None = None, **_signal_kwargs) -> None:
-    """Start a new content version now and again on commit (a signal receiver too)."""
-    _set_new_version()
-    transaction.on_commit(_set_new_version, using=using, robust=True)
-
-
 def connect_signals() -> None:
-    """Invalidate on every save or delete of what the public sees (called from ``ready()``)."""
-    for sender in INVALIDATING_MODELS:
-        label = sender._meta.label
-        post_save.connect(invalidate_public_cache, sender=sender, dispatch_uid=f"public-cache-save:{label}")
-        post_delete.connect(
-            invalidate_public_cache, sender=sender, dispatch_uid=f"public-cache-delete:{label}"
-        )
-    for sender in INVALIDATING_M2M:
-        label = sender._meta.label
-        m2m_changed.connect(invalidate_public_cache, sender=sender, dispatch_uid=f"public-cache-m2m:{label}")
+    """Forget the release fingerprint when settings change (tests); called from ``ready()``."""
     setting_changed.connect(forget_release, dispatch_uid="public-cache-release")
 
 
@@ -225,12 +171,11 @@ def _response_key(request: HttpRequest, *, with_query: bool) -> str:
 def _lookup(backend: BaseCache, key: str) -> tuple[str, tuple | None]:
     """The current content version and the response stored under ``key`` if it is of that version.
 
-    One round trip (``get_many``): each URL keeps one entry, tagged with the version it was
-    rendered under, so a new version makes every older entry a miss without deleting anything.
+    Each URL keeps one entry, tagged with the version it was rendered under, so a new version
+    makes every older entry a miss without deleting anything.
     """
-    found = backend.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or content_version(backend)
-    tagged = found.get(key)
+    version = content_version()
+    tagged = backend.get(key)
     if tagged is not None and tagged[0] == version:
         return version, tagged[1]
     return version, None

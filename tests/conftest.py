@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories, states
+from tests.processes import shared_database  # noqa: F401 (a fixture for tests with a second process)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,12 +29,38 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no cached responses or throttle counts carried over."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: no cached responses, content version or throttle
+    counts carried over."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
+
+
+def content_queries(captured) -> list[dict]:
+    """The queries a request made for its content: without the read of the content version,
+    which a process makes at most once a second (``public.freshness``, tested on its own)."""
+    return [query for query in captured.captured_queries if "public_contentchange" not in query["sql"]]
+
+
+@pytest.fixture
+def django_assert_num_queries():
+    """pytest-django's fixture of this name, counting ``content_queries``."""
+
+    @contextmanager
+    def assert_num_queries(num: int, exact: bool = True):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        made = content_queries(context)
+        failed = len(made) != num if exact else len(made) > num
+        if failed:
+            sqls = "\n\n".join(query["sql"] for query in made)
+            pytest.fail(f"Expected {num} queries{'' if exact else ' or less'}, {len(made)} were made:\n{sqls}")
+
+    return assert_num_queries
 
 
 @pytest.fixture

@@ -5,19 +5,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.core.cache import cache
 
 from tests import factories, states
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """The response cache lives in process memory: every test starts without stored responses."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_sources(count: int) -> list:
