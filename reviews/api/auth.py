@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -11,7 +11,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviews.api.common import REFUSALS, valid
-from reviews.serializers.articles import TokenRequestSerializer, TokenSerializer
+from reviews.serializers.articles import LockedOutSerializer, TokenRequestSerializer, TokenSerializer
+
+LOCKED_OUT = OpenApiResponse(
+    LockedOutSerializer,
+    description=(
+        "Too many failed logins for this account or from this address: refused, whatever the "
+        "password, until `retry_after` (also in the `Retry-After` header, in seconds)."
+    ),
+)
 
 
 class ObtainTokenView(APIView):
@@ -19,17 +27,18 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_scope = "auth"
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: REFUSALS[400]},
+        responses={200: TokenSerializer, 400: REFUSALS[400], 429: LOCKED_OUT},
         summary="Obtain an API token",
     )
     def post(self, request):
         credentials = valid(TokenRequestSerializer, request)
-        # authenticate() refuses inactive users itself.
-        user = authenticate(request, **credentials)
+        # authenticate() refuses inactive users itself. It is given Django's request, where the
+        # login lockouts (editorial.lockout) mark a locked-out attempt for their middleware,
+        # which answers it with 429.
+        user = authenticate(request._request, **credentials)
         if user is None:
             raise ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password given."]},

@@ -346,3 +346,11 @@ class TokenRequestSerializer(StrictInputSerializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
+
+class LockedOutSerializer(serializers.Serializer):
+    """A login refused while the account or the client's address is locked out (429)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    retry_after = serializers.DateTimeField(help_text="When logins from here may be tried again.")
+
