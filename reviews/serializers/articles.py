@@ -333,24 +333,3 @@ class AuditEntrySerializer(serializers.Serializer):
     actor = serializers.CharField(allow_null=True)
     summary = serializers.CharField()
     content_hash = serializers.CharField(allow_blank=True)
-
-
-# Authentication and errors -------------------------------------------------------------------
-
-
-class TokenRequestSerializer(StrictInputSerializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class LockedOutSerializer(serializers.Serializer):
-    """A login refused while the account or the client's address is locked out (429)."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    retry_after = serializers.DateTimeField(help_text="When logins from here may be tried again.")
-
