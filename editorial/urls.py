@@ -9,7 +9,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 from public.api import PublicArticleViewSet
 from reviews.api.articles import EditorialArticleViewSet
-from reviews.api.auth import ObtainTokenView
+from reviews.api.auth import ObtainTokenView, TokenDetailView, TokenListView
 from reviews.api.sources import ArticleReferencesView, SourceViewSet
 
 API_PREFIX = "api/v1/"
@@ -40,6 +40,8 @@ router.register("editorial/sources", SourceViewSet, basename="editorial-source")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

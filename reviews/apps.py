@@ -6,6 +6,15 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Advisory board and reviews"
 
     def ready(self) -> None:
-        from reviews import notifications, tasks
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from reviews import notifications, tasks, tokens
 
         notifications.queued.connect(tasks.queue_delivery, dispatch_uid="reviews-queue-delivery")
+        # A new password or a deactivated account ends every API token of the user.
+        pre_save.connect(
+            tokens.revoke_on_credential_change,
+            sender=get_user_model(),
+            dispatch_uid="reviews-revoke-tokens-on-credential-change",
+        )

@@ -375,3 +375,11 @@ class EmailPreferencesForm(forms.Form):
             for kind in NotificationKind.values
             if not self.cleaned_data[kind]
         ]
+
+
+class ApiTokenForm(Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_('What the token is for, e.g. "Reference manager" or "CI".'),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.views import articles, authoring, board, dashboard, notifications, reviewing, sources
+from reviews.views import articles, authoring, board, dashboard, notifications, reviewing, sources, tokens
 
 app_name = "editorial"
 
@@ -41,4 +41,6 @@ urlpatterns = [
     path("notifications/read/", notifications.notification_read_all, name="notifications_read_all"),
     path("notifications/email/", notifications.email_preferences, name="email_preferences"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("tokens/", tokens.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
 ]

@@ -66,3 +66,25 @@ def test_sqlite_connections_write_ahead_and_map_the_file():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['wal', 268435456]"
+
+
+def _login_settings(**env) -> list[str]:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    )
+    result = _manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_proxies_and_login_lockouts_are_configured_from_the_environment():
+    # No proxy is trusted unless said: X-Forwarded-For is ignored by the lockouts and by DRF.
+    assert _login_settings() == ["0", "0", "10", "0:15:00"]
+    assert _login_settings(TRUSTED_PROXY_COUNT="1", LOGIN_FAILURE_LIMIT="5", LOGIN_COOLOFF_MINUTES="30") == [
+        "1", "1", "5", "0:30:00",
+    ]
+
+    refused = _manage("check", TRUSTED_PROXY_COUNT="one")
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be a whole number of at least 0, not 'one'." in refused.stderr

@@ -333,16 +333,3 @@ class AuditEntrySerializer(serializers.Serializer):
     actor = serializers.CharField(allow_null=True)
     summary = serializers.CharField()
     content_hash = serializers.CharField(allow_blank=True)
-
-
-# Authentication and errors -------------------------------------------------------------------
-
-
-class TokenRequestSerializer(StrictInputSerializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-

@@ -18,6 +18,8 @@ ARTICLE = "/api/v1/editorial/articles/{id}"
 # Every operation of the editorial contract in DESIGN.md, plus the public reads.
 CONTRACT = {
     "/api/v1/auth/token/": {"post"},
+    "/api/v1/auth/tokens/": {"get"},
+    "/api/v1/auth/tokens/{id}/": {"delete"},
     "/api/v1/editorial/articles/": {"get", "post"},
     f"{ARTICLE}/": {"get", "patch"},
     f"{ARTICLE}/submit/": {"post"},
@@ -100,6 +102,17 @@ def test_the_schema_documents_the_payload_names_of_the_contract(schema):
     }
     patch = schema["paths"][f"{ARTICLE}/"]["patch"]["parameters"]
     assert ("If-Match", "header") in {(p["name"], p["in"]) for p in patch}
+
+
+def test_the_schema_documents_token_authentication_as_before(schema):
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["type"] == "apiKey"
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["in"] == "header"
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+    for path in ("/api/v1/editorial/articles/", "/api/v1/auth/tokens/"):
+        assert {"tokenAuth": []} in schema["paths"][path]["get"]["security"], path
+    issued = schema["components"]["schemas"]["Token"]
+    assert {"token", "expires_at"} <= set(issued["required"])
+    assert "token" not in schema["components"]["schemas"]["ApiToken"]["properties"]
 
 
 def test_the_schema_generates_without_warnings(tmp_path):

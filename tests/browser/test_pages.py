@@ -87,3 +87,33 @@ def test_the_keyboard_alone_logs_in_and_reaches_the_review(browser, live_server,
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "14-phone-review-page")
     context.close()
+
+
+def test_a_user_creates_an_api_token_and_sees_its_key_once(login, live_server, board, screenshot):
+    page = login(board["author"])
+
+    page.get_by_role("link", name="API tokens").click()
+    page.get_by_label("Name").fill("Reference manager")
+    page.get_by_role("button", name="Create token").click()
+
+    key = page.locator(".token-key").inner_text()
+    assert len(key) == 40
+    expect(page.get_by_role("cell", name="Reference manager", exact=True)).to_be_visible()
+    screenshot(page, "15-api-tokens")
+    page.goto(f"{live_server.url}/editorial/tokens/")
+    assert key not in page.content()
+
+
+def test_repeated_wrong_passwords_pause_the_login(browser, live_server, board, screenshot):
+    context = browser.new_context()
+    page = context.new_page()
+    for attempt in range(10):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill(f"wrong-{attempt}")
+        page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", name="Login paused")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed attempts for this account")
+    screenshot(page, "16-login-paused")
+    context.close()
