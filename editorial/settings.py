@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx request from someone signed out gets 401, not the login page to swap in.
+    "editorial.htmx.HtmxLoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
