@@ -11,12 +11,15 @@ commits on one scenario takes minutes and needs no quiet machine. Each scenario 
 
 The requests go through Django's test client with the bench settings and no response cache: the
 full middleware stack, but no gunicorn and no sockets. Use the bench database that
-``make bench`` seeded (``DATABASE_URL`` for PostgreSQL, as there).
+``make bench`` seeded (``DATABASE_URL`` for PostgreSQL, as there). ``--settings`` counts under
+another settings module (on ``PYTHONPATH``), e.g. ``bench.settings`` with one middleware
+swapped, to weigh that middleware.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -72,6 +75,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--workdir", default="/tmp/editorial-bench")
     parser.add_argument("--scenario", action="append", choices=SCENARIOS, help="only these (repeatable)")
+    parser.add_argument("--settings", default="bench.settings", help="the settings module to count under")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -80,6 +84,8 @@ def main() -> None:
     if not shutil.which("valgrind"):
         sys.exit("valgrind is needed: apt-get install valgrind")
     env = {**bench_environment(argparse.Namespace(cache="locmem"), Path(args.workdir)), "BENCH_CACHE": "none"}
+    env["DJANGO_SETTINGS_MODULE"] = args.settings
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env["PYTHONPATH"], os.environ.get("PYTHONPATH")]))
     print(f"callgrind, {args.requests} uncached requests per scenario, in process, no response cache")
     for scenario in args.scenario or SCENARIOS:
         measured = instructions(scenario, args.requests, env) - instructions(scenario, 0, env)

@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
+from editorial.api_docs import RedocView, SwaggerUIView
 from public.api import PublicArticleViewSet
 from reviews.api.articles import EditorialArticleViewSet
 from reviews.api.auth import ObtainTokenView, TokenDetailView, TokenListView
@@ -43,8 +44,8 @@ api_v1 = [
     path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("docs/", SwaggerUIView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
     path(
         "editorial/articles/<int:pk>/references/",
         ArticleReferencesView.as_view(),

@@ -1,4 +1,5 @@
-"""Template helpers of the editorial app: status badges, the review tracker, notification texts."""
+"""Template helpers of the editorial app: status badges, the review tracker, notification texts,
+the keys of the editor's copies of unsaved text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Status
 from reviews.models import NotificationKind
+from reviews.views import kept_copies
 
 register = template.Library()
 
@@ -24,6 +26,23 @@ TRACKER_STEPS = [
 def status_badge(status: str):
     """``<span class="status status-approved">Approved</span>`` for a status value."""
     return format_html('<span class="status status-{}">{}</span>', status, Status(status).label)
+
+
+@register.simple_tag(takes_context=True)
+def kept_copy_key(context, article=None) -> str:
+    """The browser's key for the unsaved text of this editor page (``reviews.views.kept_copies``)."""
+    return kept_copies.copy_key(context["request"].user, article)
+
+
+@register.simple_tag(takes_context=True)
+def kept_copy_prefix(context) -> str:
+    return kept_copies.copy_prefix(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def saved_copies(context) -> str:
+    """The keys of the copies the server saved since the last page, space-separated; once only."""
+    return " ".join(kept_copies.pop_saved(context["request"]))
 
 
 @register.inclusion_tag("editorial/_tracker.html")

@@ -17,6 +17,7 @@ from articles.models import Article, Audience, Source
 from editorial.refusals import StaleContent
 from reviews import selectors, workflow
 from reviews.forms import ArticleForm, CommentForm, add_errors
+from reviews.views import kept_copies
 from reviews.views._common import refusals_as_409, render_as_published, visible_article
 
 
@@ -109,6 +110,7 @@ def article_create(request):
     except ValidationError as exc:
         add_errors(form, exc)
         return _form_page(request, form=form, article=None, status=400)
+    kept_copies.mark_saved(request, None)
     messages.success(request, _("Draft “%(title)s” created.") % {"title": article.title})
     if action == "submit":
         return _submit(request, article)
@@ -146,6 +148,7 @@ def article_edit(request, pk: int):
     except ValidationError as exc:
         add_errors(form, exc)
         return _form_page(request, form=form, article=article, status=400)
+    kept_copies.mark_saved(request, article)
     if action == "submit":
         return _submit(request, article)
     messages.success(request, _("Draft saved."))

@@ -57,6 +57,9 @@
     refreshPreview();
   }
 
+  // kept-copies.js attaches the sources of a restored copy the same way.
+  window.editorialAttach = attach;
+
   document.addEventListener("click", function (event) {
     var citeButton = event.target.closest("[data-cite-key]");
     if (citeButton) {
