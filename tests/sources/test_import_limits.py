@@ -52,3 +52,27 @@ def test_web_import_refuses_csl_json_nested_too_deeply(author_web):
     assert response.status_code == 400
     assert TOO_DEEP in response.content.decode()
     assert not Source.objects.exists()
+
+
+# Several @string macros (the reader's fix, guarded end to end) --------------------------------
+
+MACROS = b'@string{jama="JAMA"} @string{bmj="BMJ"} @article{k, title={T}, author={Doe, J}, journal=jama, year={2020}}'
+ONE_A_LINE = MACROS.replace(b"} @", b"}\n@")
+
+
+@pytest.mark.parametrize("content", [MACROS, ONE_A_LINE], ids=["one line", "one a line"])
+def test_api_import_reads_several_string_macros(author_api, content):
+    response = api_import(author_api, "refs.bib", content)
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["created_count"], response.json()["rejected_count"]) == (1, 0)
+    assert Source.objects.get(key="k").container_title == "JAMA"
+
+
+@pytest.mark.parametrize("content", [MACROS, ONE_A_LINE], ids=["one line", "one a line"])
+def test_web_import_reads_several_string_macros(author_web, content):
+    response = web_import(author_web, "refs.bib", content)
+
+    assert response.status_code == 200
+    assert "Imported: 1 new" in response.content.decode()
+    assert Source.objects.get(key="k").container_title == "JAMA"
