@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body over MAX_UPLOAD_SIZE is refused here, unread: before any CSRF check or view reads it.
+    "editorial.limits.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -226,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "PublicStatusEnum": "public.notices.PublicStatus.CHOICES",
     },
 }
+
+# The largest request body accepted, in bytes: a file import's upload (editorial.limits).
+MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(5 * 2**20)))
 
 # seed_demo creates users with known passwords: only where DEBUG is on unless forced.
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)

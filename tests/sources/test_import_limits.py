@@ -76,3 +76,67 @@ def test_web_import_reads_several_string_macros(author_web, content):
     assert response.status_code == 200
     assert "Imported: 1 new" in response.content.decode()
     assert Source.objects.get(key="k").container_title == "JAMA"
+
+
+# Uploads over MAX_UPLOAD_SIZE ----------------------------------------------------------------
+
+
+def bibtex_of_size(size: int) -> bytes:
+    entry = b"@article{k, title={A title}, year={2020}}\n"
+    return entry + b"%" * (size - len(entry))  # text between entries is a comment
+
+
+def unread_upload(client, path: str, length: int):
+    """A request that says it carries ``length`` bytes but holds a few: the test client fails
+    the request if anything reads past them, so a refusal can only come from the header."""
+    body = b'--x\r\nContent-Disposition: form-data; name="file"; filename="refs.bib"\r\n\r\n@article{\r\n'
+    return client.post(path, body, content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(length))
+
+
+def test_api_refuses_an_upload_over_the_limit_naming_it(author_api, settings):
+    settings.MAX_UPLOAD_SIZE = 2**20
+
+    response = api_import(author_api, "refs.bib", bibtex_of_size(3 * 2**19))
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The upload is 1.5 MB; at most 1.0 MB are accepted.",
+        "code": "too_large",
+    }
+    assert not Source.objects.exists()
+
+
+def test_api_reads_an_upload_within_the_limit(author_api, settings):
+    settings.MAX_UPLOAD_SIZE = 2**20
+
+    response = api_import(author_api, "refs.bib", bibtex_of_size(2**20 - 1000))
+
+    assert response.status_code == 200, response.json()
+    assert Source.objects.get().key == "k"
+
+
+def test_api_refuses_a_50_mb_upload_from_its_header_without_reading_it(author_api):
+    response = unread_upload(author_api, IMPORT, 50 * 2**20)
+
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The upload is 50.0 MB; at most 5.0 MB are accepted."
+
+
+def test_web_refuses_an_upload_over_the_limit_with_a_413_page(author_web, settings):
+    settings.MAX_UPLOAD_SIZE = 2**20
+
+    response = web_import(author_web, "refs.bib", bibtex_of_size(3 * 2**19))
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "This file is too large" in page
+    assert "The upload is 1.5 MB; at most 1.0 MB are accepted." in page
+    assert f'href="{reverse("editorial:source_import")}"' in page
+    assert not Source.objects.exists()
+
+
+def test_web_refuses_a_50_mb_upload_from_its_header_without_reading_it(author_web):
+    response = unread_upload(author_web, reverse("editorial:source_import"), 50 * 2**20)
+
+    assert response.status_code == 413
+    assert "The upload is 50.0 MB; at most 5.0 MB are accepted." in response.content.decode()
