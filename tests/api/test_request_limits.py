@@ -80,3 +80,42 @@ def test_editing_an_article_refuses_json_nested_too_deeply(clients, article, dep
 )
 def test_nesting_is_counted_in_lists_and_objects(value, limit, deeper):
     assert nested_deeper_than(value, limit) is deeper
+
+
+# Bodies too large ----------------------------------------------------------------------------
+
+
+def test_a_json_body_over_djangos_limit_is_a_json_413_naming_it(clients, topic):
+    body = f'{{"title": "Nausea", "body": "{"x" * (3 * 2**20)}", "audience": "patient", "topic": "oncology"}}'
+
+    response = post_json(clients["alice"], EDITORIAL, body)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request body is larger than 2.5 MB, the most accepted outside a file upload.",
+        "code": "too_large",
+    }
+    assert not Article.objects.exists()
+
+
+def test_the_token_endpoint_answers_a_body_too_large_with_json(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = post_json(APIClient(), f"{API}/auth/token/", f'{{"username": "{"x" * 2000}"}}')
+
+    assert response.status_code == 413
+    assert response.json()["detail"] == (
+        "The request body is larger than 1,000 bytes, the most accepted outside a file upload."
+    )
+
+
+def test_a_json_body_over_the_upload_limit_is_refused_unread(clients, settings):
+    settings.MAX_UPLOAD_SIZE = 2**20
+
+    response = post_json(clients["alice"], EDITORIAL, '{"title": "' + "x" * (2 * 2**20) + '"}')
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The upload is 2.0 MB; at most 1.0 MB are accepted.",
+        "code": "too_large",
+    }
