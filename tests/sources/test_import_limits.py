@@ -3,6 +3,8 @@ too deeply, several ``@string`` macros, fields too long to decode, uploads too l
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -140,3 +142,42 @@ def test_web_refuses_a_50_mb_upload_from_its_header_without_reading_it(author_we
 
     assert response.status_code == 413
     assert "The upload is 50.0 MB; at most 5.0 MB are accepted." in response.content.decode()
+
+
+# A field too long to read --------------------------------------------------------------------
+
+LONG_FIELD = (
+    b"@article{good2020, title={A good entry}, year={2020}}\n"
+    + b"@article{long2020, title={"
+    + rb"\emph{vivo} $\beta$ " * 50_000  # a million characters of markup
+    + b"}, year={2020}}\n"
+)
+LONG_FIELD_REASON = "field 'title' is 1,000,000 characters; at most 50,000 are read in one entry"
+
+
+def test_api_import_rejects_an_entry_with_a_field_too_long_to_read(author_api):
+    response = api_import(author_api, "refs.bib", LONG_FIELD)
+
+    assert response.status_code == 400
+    data = response.json()
+    assert data["rejected"] == [{"line": 2, "reason": LONG_FIELD_REASON}]
+    assert (data["imported"], data["created_count"]) == (False, 1)
+    assert "nothing was imported" in data["detail"]
+    assert not Source.objects.exists()
+
+
+def test_api_partial_import_skips_only_the_entry_too_long_to_read(author_api):
+    response = api_import(author_api, "refs.bib", LONG_FIELD, partial="true")
+
+    assert response.status_code == 200
+    assert response.json()["rejected"] == [{"line": 2, "reason": LONG_FIELD_REASON}]
+    assert list(Source.objects.values_list("key", flat=True)) == ["good2020"]
+
+
+def test_web_import_names_the_entry_too_long_to_read(author_web):
+    response = web_import(author_web, "refs.bib", LONG_FIELD)
+
+    page = response.content.decode()
+    assert f"Line 2: {escape(LONG_FIELD_REASON)}" in page
+    assert "Nothing was imported: 1 entries were rejected." in page
+    assert not Source.objects.exists()
