@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import_bench.py                 # 1k and 10k entries; 10k and 100k rows
     .venv/bin/python bench/import_bench.py --entries 20000 --rows 200000
+    .venv/bin/python bench/import_bench.py --only editing --entries 20000
 
 Generates the files in a temporary directory, then runs ``manage.py import_sources`` and
 ``manage.py import_retractions`` (with their progress bars) on a fresh SQLite database, each
@@ -12,6 +13,12 @@ shows as the same peak for the small and the large file.
 
 The retraction library is the large RIS file; a few approved articles cite sources the CSV
 retracts, so the run includes real workflow transitions and notifications.
+
+The editing scenario imports the large RIS file (a dry run, then for real) while another
+process edits an article every 100 ms through the service the API's PATCH calls
+(``article_update_content``), and prints how long each edit took: the median, the worst, and
+how many failed (SQLite's "database is locked" once its 20 s busy timeout runs out). The goal
+is every edit answered within a second.
 """
 
 from __future__ import annotations
@@ -159,17 +166,55 @@ def _approved_articles_citing(keys: list[str]) -> None:
         states.approved(article, reviewers)
 
 
+def editor(args) -> None:
+    """Edit an article every 100 ms until the stop file exists; print the edits' latencies."""
+    from django.db import OperationalError
+
+    from articles.services import article_update_content
+    from tests import factories
+
+    author = factories.AuthorFactory(username="bench_editing")
+    article = factories.ArticleFactory(author=author, topic=factories.SpecialtyFactory(slug="bench-editing"))
+    stop = Path(args.stop)
+    Path(args.ready).touch()
+    latencies, failed = [], 0
+    while not stop.exists():
+        started = time.perf_counter()
+        try:
+            article_update_content(actor=author, article=article, changes={"title": f"Edit {len(latencies)}"})
+        except OperationalError:
+            failed += 1
+        latencies.append(time.perf_counter() - started)
+        time.sleep(max(0.0, 0.1 - (time.perf_counter() - started)))
+    latencies.sort()
+    print(
+        "RESULT "
+        + json.dumps(
+            {
+                "edits": len(latencies),
+                "failed": failed,
+                "median_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+                "worst_ms": round(latencies[-1] * 1000, 1),
+            }
+        ),
+        flush=True,
+    )
+
+
 def child(args) -> None:
     _setup_django(Path(args.db))
     from django.core.management import call_command
 
+    if args.child == "editor":
+        editor(args)
+        return
     if args.child == "migrate":
         call_command("migrate", verbosity=0)
         return
     if args.child == "retractions":
         call_command("import_sources", args.library, "--format", "ris", "--no-progress", verbosity=0)
         _approved_articles_citing([f"bench{index}" for index in json.loads(args.cite)])
-    command = ["import_sources", args.file, "--format", "ris"]
+    command = ["import_sources", args.file, "--format", "ris", *(["--dry-run"] if args.dry_run else [])]
     if args.child == "retractions":
         command = ["import_retractions", args.file]
     rss_before = _rss_mib()
@@ -207,6 +252,33 @@ def run_child(*options: str) -> dict:
     return json.loads(results[-1]) if results else {}
 
 
+def while_editing(template: Path, work: Path, ris: Path, *, dry_run: bool) -> dict:
+    """Import ``ris`` (timed) while an editor process edits an article every 100 ms."""
+    db = work / f"editing_{int(dry_run)}.sqlite3"
+    shutil.copy(template, db)
+    ready, stop = work / "editor.ready", work / "editor.stop"
+    ready.unlink(missing_ok=True)
+    stop.unlink(missing_ok=True)
+    options = ["--db", str(db), "--ready", str(ready), "--stop", str(stop)]
+    editing = subprocess.Popen(
+        [sys.executable, __file__, "--child", "editor", *options], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        while not ready.exists():
+            if editing.poll() is not None:
+                raise RuntimeError("the editor process stopped before it was ready")
+            time.sleep(0.05)
+        imported = run_child(
+            "--child", "sources", "--db", str(db), "--file", str(ris), *(["--dry-run"] if dry_run else [])
+        )
+    finally:
+        stop.touch()
+        output, _ = editing.communicate(timeout=120)
+    results = [line[7:] for line in output.splitlines() if line.startswith("RESULT ")]
+    db.unlink()
+    return {"wall_s": imported.get("wall_s"), **json.loads(results[-1])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,7 +292,15 @@ def main() -> None:
         "--articles", type=int, default=10, help="Approved articles citing retracted sources."
     )
     parser.add_argument("--keep", action="store_true", help="Keep the temporary directory.")
-    parser.add_argument("--child", choices=["migrate", "sources", "retractions"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only", choices=["sources", "retractions", "editing"], help="Run one scenario only."
+    )
+    parser.add_argument(
+        "--child", choices=["migrate", "sources", "retractions", "editor"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--dry-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--ready", help=argparse.SUPPRESS)
+    parser.add_argument("--stop", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
@@ -240,17 +320,23 @@ def main() -> None:
             files[entries] = work / f"sources_{entries}.ris"
             write_ris(files[entries], entries)
         cite = {}
-        for rows in (small_rows, large_rows):
+        for rows in (small_rows, large_rows) if args.only in (None, "retractions") else ():
             files[f"rw{rows}"] = work / f"retraction_watch_{rows}.csv"
             retracted = write_retraction_watch(files[f"rw{rows}"], rows, large, args.match)
             cite[rows] = list(dict.fromkeys(retracted))[: args.articles]
         template = work / "template.sqlite3"
         run_child("--child", "migrate", "--db", str(template))
 
-        scenarios = [("sources", small, files[small], []), ("sources", large, files[large], [])]
-        scenarios += [
-            ("retractions", rows, files[f"rw{rows}"], cite[rows]) for rows in (small_rows, large_rows)
-        ]
+        scenarios = []
+        if args.only in (None, "sources"):
+            scenarios += [("sources", small, files[small], []), ("sources", large, files[large], [])]
+        scenarios += [("retractions", rows, files[f"rw{rows}"], cite[rows]) for rows in cite]
+        editing = []
+        if args.only in (None, "editing"):
+            for dry_run in (True, False):
+                label = "dry run" if dry_run else "import"
+                print(f"\n== {label} of {large:,} entries, an article edited every 100 ms", flush=True)
+                editing.append((label, while_editing(template, work, files[large], dry_run=dry_run)))
         report = []
         for kind, size, path, cited in scenarios:
             row = {"import": kind, "size": size, "file_mib": round(path.stat().st_size / 2**20, 1)}
@@ -272,12 +358,22 @@ def main() -> None:
                     row["max_rss_mib"] = result["max_rss_mib"]
                 db.unlink()
             report.append(row)
-        print("\nimport       size     file MiB  wall s  tracemalloc peak MiB  RSS before MiB  max RSS MiB")
+        if report:
+            print(
+                "\nimport       size     file MiB  wall s  tracemalloc peak MiB  RSS before MiB  max RSS MiB"
+            )
         for row in report:
             print(
                 f"{row['import']:<12} {row['size']:>8,} {row['file_mib']:>9} {row['wall_s']:>7} "
                 f"{row['tracemalloc_peak_mib']:>21} {row['rss_before_mib']:>15} {row['max_rss_mib']:>12}"
             )
+        if editing:
+            print(f"\n{large:,} entries  wall s  edits  failed  median edit ms  worst edit ms")
+            for label, row in editing:
+                print(
+                    f"{label:<15} {row['wall_s']:>7} {row['edits']:>6} {row['failed']:>7} "
+                    f"{row['median_ms']:>15} {row['worst_ms']:>14}"
+                )
     finally:
         if args.keep:
             print(f"\nFiles kept in {work}")

@@ -10,7 +10,9 @@ web app (``reviews.views._common``) and the admin (``articles.admin.base``) answ
 - a concurrent request won (``ConcurrentTransition``, a unique constraint, a lost lock): 409
   ``concurrent_change``;
 - bad input (``ValidationError``, a value the database refuses): 400 with field errors;
-- an object that vanished between lookup and lock: 404 ``not_found``.
+- an object that vanished between lookup and lock: 404 ``not_found``;
+- a request body over Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``RequestDataTooBig``): 413
+  ``too_large`` (an upload over ``MAX_UPLOAD_SIZE`` never gets this far: ``editorial.limits``).
 
 Anything else is a bug: it is left to Django, which logs it and answers 500.
 """
@@ -20,7 +22,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.db import DataError, IntegrityError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -30,6 +39,8 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from editorial.limits import body_too_large
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +118,8 @@ def refusal_for(exc: BaseException) -> Refusal | None:
         # Validation should have caught it; log so the gap gets closed, but answer the client.
         logger.warning("The database refused a value that passed validation", exc_info=exc)
         return Refusal(400, "invalid", _("A value is out of range or malformed."))
+    if isinstance(exc, RequestDataTooBig):
+        return Refusal(413, "too_large", body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         return Refusal(404, "not_found", str(exc) if isinstance(exc, Http404) and exc.args else "")
     return None
@@ -119,6 +132,11 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = CONFLICT
     default_code = "conflict"
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
 
 
 class FieldErrors(exceptions.ValidationError):
@@ -148,6 +166,8 @@ def as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(*exc.args)
     if refusal.status == 404:
         return exceptions.NotFound(*(exc.args if isinstance(exc, Http404) else ()))
+    if refusal.status == 413:
+        return TooLarge(refusal.message)
     return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [refusal.message]}, code="invalid")
 
 

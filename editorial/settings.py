@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body over MAX_UPLOAD_SIZE is refused here, unread: before any CSRF check or view reads it.
+    "editorial.limits.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -261,6 +263,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers; the JSON one refuses a body nested too deeply instead of recursing into it.
+    "DEFAULT_PARSER_CLASSES": [
+        "editorial.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -290,6 +298,9 @@ SPECTACULAR_SETTINGS = {
         "PublicStatusEnum": "public.notices.PublicStatus.CHOICES",
     },
 }
+
+# The largest request body accepted, in bytes: a file import's upload (editorial.limits).
+MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(5 * 2**20)))
 
 # seed_demo creates users with known passwords: only where DEBUG is on unless forced.
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)

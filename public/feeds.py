@@ -12,6 +12,19 @@ from public import caching, listing
 FEED_LENGTH = 50
 
 
+class _TextSummaryAtom1Feed(Atom1Feed):
+    """Atom, with each entry's summary sent as text (Django sends it as ``type="html"``).
+
+    A summary is the author's plain text: as HTML, a reader would render its markup, and run
+    a ``<script>`` in it.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestArticlesFeed(Feed):
     """Each approval (first publication or re-review) puts the article at the top.
 
@@ -19,7 +32,7 @@ class LatestArticlesFeed(Feed):
     than as a new one. One query.
     """
 
-    feed_type = Atom1Feed
+    feed_type = _TextSummaryAtom1Feed
     link = reverse_lazy("public:article-list")
     feed_url = reverse_lazy("public:articles-feed")
 

@@ -10,7 +10,8 @@ from tqdm import tqdm
 
 
 class _CountingReader(io.RawIOBase):
-    """A binary file that advances a progress bar by the bytes read from it."""
+    """A binary file that advances a progress bar by the bytes read from it; going back to the
+    start (an import's second pass) starts the bar again."""
 
     def __init__(self, raw, bar: tqdm):
         self._raw = raw
@@ -24,13 +25,27 @@ class _CountingReader(io.RawIOBase):
         self._bar.update(count or 0)
         return count
 
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        position = self._raw.seek(offset, whence)
+        if position == 0:
+            self._bar.reset(total=self._bar.total)
+        else:
+            self._bar.n = position
+        return position
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
 
 @contextmanager
 def reading_with_progress(path, *, desc: str, enabled: bool = True):
     """Open ``path`` for reading as a buffered binary file, with a tqdm bar (on stderr) of the bytes read.
 
     Yields ``(binary_file, bar)``; counting bytes rather than entries gives a percentage and
-    an estimate of the time left without reading the file twice.
+    an estimate of the time left without counting the entries first.
     """
     with (
         open(path, "rb") as raw,

@@ -42,6 +42,7 @@ from articles.publishing import cited_sources
 from reviews import retractions
 from reviews.filters import SourceFilter
 from reviews.selectors import articles_visible_to
+from reviews.serializers.base import ErrorSerializer
 from reviews.serializers.sources import (
     ImportSummarySerializer,
     RetractedSourceSerializer,
@@ -199,6 +200,9 @@ class SourceViewSet(
                 ImportSummarySerializer,
                 description="Rejected entries (nothing imported) or a malformed file.",
             ),
+            413: OpenApiResponse(
+                ErrorSerializer, description="The upload is larger than the limit (MAX_UPLOAD_SIZE)."
+            ),
         },
     )
     @action(
@@ -213,7 +217,8 @@ class SourceViewSet(
 
         200 with the summary when the file was imported (or on a dry run); 400 with the same
         summary when an entry was rejected and nothing was imported, or naming the problem when
-        the file is not in the format at all.
+        the file is not in the format at all; 413, unread, when the upload is over
+        ``MAX_UPLOAD_SIZE`` (``editorial.limits``).
         """
         payload = SourceImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -27,10 +27,10 @@ class StrictInputSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of a 401, 403, 404 or 409 answer."""
+    """The body of a 401, 403, 404, 409 or 413 answer."""
 
     detail = serializers.CharField()
     code = serializers.CharField(
         help_text="Machine-readable reason, e.g. permission_denied, not_found, "
-        "transition_not_allowed, stale_content, concurrent_change."
+        "transition_not_allowed, stale_content, concurrent_change, too_large."
     )

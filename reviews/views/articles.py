@@ -104,15 +104,20 @@ def article_history(request, pk: int):
     """All revisions, any two compared (inline or side by side), and the transition log.
 
     Template: ``editorial/history.html``. Query: ``from`` and ``to`` (history ids, default the
-    two newest revisions) and ``mode`` (``inline`` or ``side``).
+    two newest revisions) and ``mode`` (``inline`` or ``side``). A ``from`` or ``to`` that is
+    not a revision of the article is named in an error above the defaults, with status 400.
     """
     article = visible_article(request.user, pk)
     revisions = list(selectors.article_revisions(article))
-    by_id = {record.history_id: record for record in revisions}
+    by_id = {str(record.history_id): record for record in revisions}
+    errors = []
 
     def chosen(name: str, default):
         raw = request.GET.get(name, "")
-        return by_id.get(int(raw)) if raw.isdigit() else default
+        if raw and raw not in by_id:
+            message = _("%(name)s: %(value)s is not a revision of this article.")
+            errors.append(message % {"name": name, "value": raw[:40]})
+        return by_id.get(raw, default)
 
     newest = revisions[0] if revisions else None
     older = revisions[1] if len(revisions) > 1 else newest
@@ -130,5 +135,6 @@ def article_history(request, pk: int):
         "transitions": selectors.article_transitions(article),
         "signoffs": selectors.article_signoffs(article).order_by("signed_at"),
         "content_fields": CONTENT_FIELDS,
+        "errors": errors,
     }
-    return render(request, "editorial/history.html", context)
+    return render(request, "editorial/history.html", context, status=400 if errors else 200)

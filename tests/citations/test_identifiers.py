@@ -62,6 +62,50 @@ def test_normalize_doi_rejects_non_dois_with_a_message_naming_the_value(value):
     assert "is not a DOI: a DOI looks like 10.1234/abc" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.1016/S0140-6736(18)30480-X",  # parentheses
+        "10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2",  # from a SICI
+        "10.1175/1520-0477(2001)082<1377:IOGPPT>2.3.CO;2",
+        "10.1093/ajae/aaq063#supplementary",  # a fragment
+        "10.1000/a[1]b",  # brackets
+        "10.1000.10/abc",  # a subdivided registrant
+        "10.1371/journal.pmed.1000097",
+        "10.1000/%7Bx%7D",  # a %-escape kept as written
+    ],
+)
+def test_normalize_doi_accepts_the_characters_real_dois_hold(value):
+    assert normalize_doi(value) == value.lower()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '10.1234/abc"><script>alert(1)</script>',
+        "10.1234/abc<script>",
+        "10.1234/a>b",
+        "10.1234/<1:2",  # an unclosed segment
+        '10.1234/"quoted"',
+        "10.1234/tab\there",
+        "10.1234/line\nbreak",
+        "10.1234/nul\x00",
+        "10.1234/soft\u00adhyphen",
+        "10.1234/zero\u200bwidth",
+        "10.1234/no\u00a0break",
+        "10.1234/del\x7f",
+        "https://doi.org/10.1234/abc%22%3E%3Cscript%3E",
+    ],
+)
+def test_normalize_doi_refuses_what_no_doi_holds(value):
+    with pytest.raises(InvalidIdentifier) as error:
+        normalize_doi(value)
+    assert str(error.value) == (
+        f"{value.strip()!r} is not a DOI: a DOI looks like 10.1234/abc, "
+        "with no spaces, quotes, angle brackets or control characters"
+    )
+
+
 def test_invalid_identifier_is_a_value_error():
     assert issubclass(InvalidIdentifier, ValueError)
     assert str(pytest.raises(ValueError, normalize_doi, "abc").value) == (
@@ -96,7 +140,9 @@ def test_normalize_pmcid_rejects_other_values(value):
 
 
 doi_suffixes = st.text(
-    alphabet=st.characters(blacklist_categories=("Z", "C"), blacklist_characters="%"), min_size=1, max_size=40
+    alphabet=st.characters(blacklist_categories=("Z", "C"), blacklist_characters='%"<>'),
+    min_size=1,
+    max_size=40,
 )
 dois = st.builds(
     lambda registrant, suffix: f"10.{registrant}/{suffix}", st.integers(1000, 999_999_999), doi_suffixes

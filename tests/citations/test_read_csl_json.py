@@ -94,3 +94,17 @@ def test_csl_json_keeps_entries_before_a_syntax_error():
     assert next(reader).item["title"] == "First"
     with pytest.raises(MalformedFile):
         next(reader)
+
+
+@pytest.mark.parametrize("depth", [101, 50_000])
+def test_csl_json_refuses_an_element_nested_too_deeply(depth):
+    text = '[{"title": "First"},\n {"title": "Deep", "custom": {"x": ' + "[" * depth + "]" * depth + "}}]"
+
+    with pytest.raises(MalformedFile, match=r"^Not valid CSL-JSON: line 2: nested deeper than 100 levels$"):
+        read_text(text, "csl-json")
+
+
+def test_csl_json_counts_brackets_in_strings_but_reads_a_shallow_item():
+    entries = read_text(json.dumps([{"title": "[" * 500 + "{" * 500, "custom": {"a": [[[1]]]}}]), "csl-json")
+
+    assert entries[0].item["title"] == "[" * 500 + "{" * 500

@@ -50,3 +50,16 @@ def test_the_feed_is_one_query(client, publish, django_assert_num_queries):
 
 def test_an_empty_feed_is_valid(client, db):
     assert parse(client).entries == []
+
+
+def test_a_summary_is_text_so_markup_in_it_is_shown_not_run(client, publish):
+    summary = 'Spasms </script><script>alert("x")</script> <b>ease</b> with heat & rest.'
+    publish("Markup in the summary", summary=summary)
+
+    response = client.get("/feeds/articles.atom")
+    [entry] = parse(client).entries
+
+    assert entry.summary_detail.type == "text/plain"
+    assert entry.summary == summary  # the characters the author wrote, to be shown as they are
+    assert b"<script>" not in response.content
+    assert b'<summary type="text">Spasms &lt;/script&gt;&lt;script&gt;' in response.content

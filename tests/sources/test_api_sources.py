@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from articles import services
 from articles.library import sources as library_sources
-from articles.models import Status
+from articles.models import Source, Status
 from reviews import workflow
 from tests import factories
 from tests.sources.conftest import approved_citing, citing_article, client_for
@@ -156,6 +156,18 @@ def test_create_names_a_bad_identifier(author_api):
 
     assert response.status_code == 400
     assert response.data["doi"] == ["'10.1016' is not a DOI: a DOI looks like 10.1234/abc"]
+
+
+@pytest.mark.parametrize("doi", ['10.1234/abc"><script>alert(1)</script>', "10.1234/abc<script>"])
+def test_create_refuses_a_doi_with_markup_naming_the_field(author_api, doi):
+    response = author_api.post(SOURCES, {"title": "Markup in a DOI", "doi": doi}, format="json")
+
+    assert response.status_code == 400
+    assert response.data["doi"] == [
+        f"{doi!r} is not a DOI: a DOI looks like 10.1234/abc, "
+        "with no spaces, quotes, angle brackets or control characters"
+    ]
+    assert not Source.objects.exists()
 
 
 def test_create_names_the_existing_source_for_a_duplicate(author_api, mehra):

@@ -176,9 +176,11 @@ def test_a_duplicate_inside_the_file_is_matched_to_its_first_entry():
 def test_batches_and_progress_do_not_change_the_result():
     seen = []
 
-    summary = import_file("library.bib", "bibtex", batch_size=1, progress=lambda s: seen.append(s.read))
+    summary = import_file(
+        "library.bib", "bibtex", batch_size=1, progress=lambda s: seen.append((s.phase, s.read))
+    )
 
-    assert seen == [1, 2, 3, 4]
+    assert seen == [("check", n) for n in (1, 2, 3, 4)] + [("write", n) for n in (1, 2, 3, 4)]
     assert summary.created_count == 4
 
 

@@ -71,3 +71,14 @@ def test_history_is_private_to_those_who_may_see_the_article(client, article, db
     client.force_login(factories.AuthorFactory(username="mallory"))
 
     assert client.get(reverse("editorial:article_history", args=[article.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "abc", "9" * 5000, "999999"])
+def test_a_revision_that_is_not_one_of_the_article_is_named_with_400(author_client, edited, value):
+    response = author_client.get(reverse("editorial:article_history", args=[edited.pk]), {"from": value})
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert f"from: {value[:40]} is not a revision of this article." in content
+    # The two newest revisions are compared as by default.
+    assert "<del>common</del><ins>frequent</ins>" in content

@@ -9,6 +9,7 @@ Each function returns ``""`` for an empty value and raises :class:`InvalidIdenti
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote
 
 __all__ = ["InvalidIdentifier", "normalize_doi", "normalize_pmcid", "normalize_pmid"]
@@ -17,7 +18,13 @@ __all__ = ["InvalidIdentifier", "normalize_doi", "normalize_pmcid", "normalize_p
 # "doi:" forms are taken literally.
 _DOI_URL_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
 _DOI_LABEL_PREFIX = re.compile(r"^doi:\s*", re.IGNORECASE)
-_DOI = re.compile(r"^10\.[0-9]{4,9}/\S+$")
+# 10.<registrant: digits, subdivided by dots>/<suffix>. Crossref's current rules allow letters,
+# digits and -._;()/ in a suffix, and older DOIs hold others (:, #, [], %-escapes), so the
+# suffix is checked for what no DOI holds: spaces, quotes, control and format characters.
+_DOI = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/(.+)$", re.DOTALL)
+# Angle brackets only around the contribution segment of a DOI built from a SICI (before 2008):
+# 10.1002/(sici)1097-0258(19980815/30)17:15/16<1661::aid-sim968>3.0.co;2-2, 10.1175/...<1377:iogppt>...
+_SICI_SEGMENT = re.compile(r"<[0-9a-z.]*:[0-9a-z.:;-]*>")
 
 _PMID_PREFIX = re.compile(r"^pmid\s*:?\s*", re.IGNORECASE)
 _PMCID_PREFIX = re.compile(r"^pmcid\s*:?\s*", re.IGNORECASE)
@@ -49,9 +56,20 @@ def normalize_doi(value: object) -> str:
     if without_url != text:
         text = unquote(without_url)
     text = _DOI_LABEL_PREFIX.sub("", text).strip().lower()
-    if not _DOI.match(text):
+    match = _DOI.match(text)
+    if not match:
         raise InvalidIdentifier(f"{_clean(value)!r} is not a DOI: a DOI looks like 10.1234/abc")
+    if not all(map(_may_be_in_a_suffix, _SICI_SEGMENT.sub("", match.group(1)))):
+        raise InvalidIdentifier(
+            f"{_clean(value)!r} is not a DOI: a DOI looks like 10.1234/abc, "
+            "with no spaces, quotes, angle brackets or control characters"
+        )
     return text
+
+
+def _may_be_in_a_suffix(char: str) -> bool:
+    """Not a quote, an angle bracket, a space (Z*) or a control, format or unassigned character (C*)."""
+    return char not in '"<>' and unicodedata.category(char)[0] not in "CZ"
 
 
 def normalize_pmid(value: object) -> str:

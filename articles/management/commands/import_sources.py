@@ -2,7 +2,8 @@
 
 The same import as ``POST /api/v1/editorial/sources/import/`` (``articles.library.importing``): each
 entry is matched to an existing source (DOI, then PMID, then key and title) or created; a file
-with a rejected entry imports nothing unless ``--partial``.
+with a rejected entry imports nothing unless ``--partial``. The file is checked first, then
+written in batches (the progress bar runs once for each pass).
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ class Command(BaseCommand):
         show_progress = not options["no_progress"] and options["verbosity"] > 0
         try:
             fmt = options["format"] or detect_format(path.name, path.open("rb").read(8192))
-            with reading_with_progress(path, desc=f"Importing {path.name}", enabled=show_progress) as (
+            with reading_with_progress(path, desc=f"Reading {path.name}", enabled=show_progress) as (
                 binary,
                 bar,
             ):
                 stream, fmt = importing.open_upload(binary, fmt=fmt)
 
                 def progress(summary: importing.ImportSummary) -> None:
+                    verb = "Checking" if summary.phase == "check" else "Importing"
+                    bar.set_description(f"{verb} {path.name}", refresh=False)
                     bar.set_postfix(
                         created=summary.created_count,
                         matched=summary.matched_count,

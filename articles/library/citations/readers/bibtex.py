@@ -1,5 +1,8 @@
 """The BibTeX/BibLaTeX reader: blocks cut on ``@type{`` boundaries, each parsed by bibtexparser.
 
+Only the fields an item is made of are read (``_READ_FIELDS``: not abstracts, keywords or
+notes), and an entry whose fields to read are over ``_MAX_READ_LENGTH`` characters together is
+refused before any of them is decoded, which bounds the work an entry costs whatever it holds.
 LaTeX in field values is decoded to Unicode (except in verbatim fields such as ``url``),
 ``@string`` macros apply to the entries after them, and braced author names such as
 ``{World Health Organization}`` become CSL ``literal`` names.
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 import bibtexparser
 from bibtexparser import middlewares
 from bibtexparser.library import Library
-from bibtexparser.model import DuplicateFieldKeyBlock, Entry, MiddlewareErrorBlock, String
+from bibtexparser.model import DuplicateFieldKeyBlock, Entry, Field, MiddlewareErrorBlock
 
 from ..types import source_type_from_terms
 from ._common import (
@@ -40,11 +43,43 @@ _BIBTEX_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*([{(])")
 _BIBTEX_RESYNC = re.compile(r"^@\s*[A-Za-z]+\s*[{(]")
 _BIBTEX_KEY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,={}()]+\s*,")
 # A raw value that contains "<newline> name = " swallowed the next field: a missing comma.
-_SWALLOWED_FIELD = re.compile(r"[}\"]\s*\n\s*[A-Za-z][\w-]*\s*=")
+# No newline in the first run of spaces, so that a run of newlines is not tried in every split.
+_SWALLOWED_FIELD = re.compile(r"[}\"][^\S\n]*\n\s*[A-Za-z][\w-]*\s*=")
 # Fields that are verbatim in BibLaTeX: LaTeX-decoding a URL would eat "%20" as a comment.
 _VERBATIM_FIELDS = frozenset({"url", "doi", "pmid", "pmcid", "eprint", "urldate", "date"})
-# Decoding is linear but not free: a longer field is refused rather than read for seconds.
-_MAX_DECODED_LENGTH = 1_000_000
+# Every field _bibtex_entry_to_item reads; the others are dropped before any work on them.
+_READ_FIELDS = frozenset(
+    {
+        "title",
+        "author",
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "shortjournal",
+        "date",
+        "year",
+        "month",
+        "day",
+        "volume",
+        "number",
+        "pages",
+        "doi",
+        "pmid",
+        "pmcid",
+        "eprint",
+        "eprinttype",
+        "url",
+        "urldate",
+        "publisher",
+        "institution",
+        "organization",
+        "edition",
+        "type_detail",
+    }
+)
+# Decoding is linear but not free, and dearest for markup that goes through pylatexenc: an
+# entry whose fields to read are longer together is refused rather than read for seconds.
+_MAX_READ_LENGTH = 50_000
 
 _CSL_TYPE_BY_BIBTEX = {
     "article": "article-journal",
@@ -140,16 +175,71 @@ def _split_bibtex(lines: Iterable[tuple[int, str]]) -> Iterator[_BibtexBlock]:
         yield _BibtexBlock(start, kind, "\n".join(block), closed=False)
 
 
+class _ReadFields(middlewares.BlockMiddleware):
+    """First in the parse stack, on the raw values: keeps only the fields an item is made of,
+    with ``@string`` macros substituted, and refuses an entry whose kept values are longer than
+    ``_MAX_READ_LENGTH`` characters together.
+
+    Macros are looked up here, one dictionary lookup a kept field, rather than handed to
+    bibtexparser in a library of every earlier macro, whose cost grows with the macros at each
+    entry. A field named twice (in any case) is a duplicate; the classic missing comma that makes
+    one field swallow the next is flagged in every field, kept or not.
+    """
+
+    def __init__(self, strings: dict[str, str]):
+        super().__init__(allow_inplace_modification=True)
+        self.strings = strings  # macro values by lower-cased name
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "citations_read_fields"
+
+    def transform_entry(self, entry: Entry, library: Library):
+        kept: dict[str, Field] = {}
+        for entry_field in entry.fields:
+            key, value = entry_field.key.lower(), entry_field.value
+            if key not in _READ_FIELDS:
+                continue
+            if key in kept:
+                return _refused(entry, f"duplicate field {key}")
+            if isinstance(value, str) and not value.startswith(("{", '"')):
+                entry_field.value = self.strings.get(value.strip().lower(), value)
+            kept[key] = entry_field
+        lengths = {key: _length(field.value) for key, field in kept.items() if isinstance(field.value, str)}
+        if sum(lengths.values()) > _MAX_READ_LENGTH:
+            longest = max(lengths, key=lengths.get)
+            if lengths[longest] > _MAX_READ_LENGTH:
+                problem = f"field '{longest}' is {lengths[longest]:,} characters"
+            else:
+                problem = f"the fields {', '.join(lengths)} are {sum(lengths.values()):,} characters together"
+            return _refused(entry, f"{problem}; at most {_MAX_READ_LENGTH:,} are read in one entry")
+        for entry_field in entry.fields:
+            key, value = entry_field.key, entry_field.value
+            checked = isinstance(value, str) and key.lower() not in _VERBATIM_FIELDS
+            if checked and _SWALLOWED_FIELD.search(value):
+                return _refused(entry, f"missing comma after field '{key}'")
+        entry.fields = list(kept.values())
+        return entry
+
+
+def _length(value: str) -> int:
+    """The length of a raw value without its enclosing braces or quotes."""
+    return len(value) - 2 if len(value) >= 2 and value[0] in '{"' else len(value)
+
+
+def _refused(entry: Entry, problem: str) -> MiddlewareErrorBlock:
+    return MiddlewareErrorBlock(block=entry, error=ValueError(problem))
+
+
 class _LatexDecoding(middlewares.LatexDecodingMiddleware):
     """bibtexparser's LaTeX decoding, adjusted for bibliographic data.
 
     The stock middleware decodes every field, which breaks URLs and DOIs (``%`` starts a
     LaTeX comment), and maps ``\\textasciicircum`` to a modifier letter instead of ``^``.
-    It also flags the classic missing comma that makes one field swallow the next.
-    Name fields are skipped here: they are decoded token by token after splitting, so
-    that a braced ``{World Health Organization}`` can still be recognised as an organisation.
-    The decoding itself is :func:`.latex.latex_to_text`, linear in a value's length; a field
-    longer than ``_MAX_DECODED_LENGTH`` makes its entry an error instead.
+    Only the fields ``_ReadFields`` kept reach it. Name fields are skipped here: they are
+    decoded token by token after splitting, so that a braced ``{World Health Organization}``
+    can still be recognised as an organisation. The decoding itself is
+    :func:`.latex.latex_to_text`, linear in a value's length.
     """
 
     def __init__(self):
@@ -178,50 +268,37 @@ class _LatexDecoding(middlewares.LatexDecodingMiddleware):
             key, value = entry_field.key, entry_field.value
             if not isinstance(value, str) or key in _VERBATIM_FIELDS:
                 continue
-            if _SWALLOWED_FIELD.search(value):
-                problem = ValueError(f"missing comma after field '{key}'")
-                return MiddlewareErrorBlock(block=entry, error=problem)
-            if len(value) > _MAX_DECODED_LENGTH:
-                problem = ValueError(
-                    f"field '{key}' is {len(value):,} characters; at most {_MAX_DECODED_LENGTH:,} are read"
-                )
-                return MiddlewareErrorBlock(block=entry, error=problem)
             entry_field.value, error = self._transform_python_value_string(value)
             if error:
                 problem = ValueError(f"cannot decode LaTeX in field '{key}': {error}")
                 return MiddlewareErrorBlock(block=entry, error=problem)
         return entry
 
-    def transform_string(self, string: String, library: Library):
-        # @string values are decoded once they are substituted into an entry's field.
-        return string
-
 
 _LATEX = _LatexDecoding()
-_BIBTEX_PARSE_STACK = (
-    *middlewares.default_parse_stack(),
-    middlewares.NormalizeFieldKeys(),
-    middlewares.SeparateCoAuthors(),
-    middlewares.SplitNameParts(),
-    _LATEX,
-)
 
 
-def _parse_bibtex_block(text: str, strings: dict[str, String]) -> Library:
-    """Parse one block; earlier ``@string`` macros are visible through the library."""
-    return bibtexparser.parse_string(
-        text, parse_stack=_BIBTEX_PARSE_STACK, library=Library(blocks=list(strings.values()))
+def _parse_stack(strings: dict[str, str]) -> tuple:
+    """The middlewares an entry goes through, macros from ``strings`` substituted first."""
+    return (
+        _ReadFields(strings),
+        middlewares.RemoveEnclosingMiddleware(),
+        middlewares.NormalizeFieldKeys(),
+        middlewares.SeparateCoAuthors(),
+        middlewares.SplitNameParts(),
+        _LATEX,
     )
 
 
-def _define_strings(text: str, strings: dict[str, String]) -> None:
+def _define_strings(text: str, strings: dict[str, str]) -> None:
     """Add the macros of one ``@string`` block to ``strings``; a redefinition replaces the macro.
 
-    The block is parsed without the earlier macros: in a library that holds them, the
-    library's strings would list them again, and a redefinition would be a duplicate key.
+    Values are kept without their enclosing quotes or braces; an entry's field that names a
+    macro gets the value as written, and is decoded with the entry.
     """
-    for string in bibtexparser.parse_string(text, parse_stack=_BIBTEX_PARSE_STACK).strings:
-        strings[string.key.lower()] = string  # macro names are case-insensitive in BibTeX
+    stack = (middlewares.RemoveEnclosingMiddleware(),)
+    for string in bibtexparser.parse_string(text, parse_stack=stack).strings:
+        strings[string.key.lower()] = string.value  # macro names are case-insensitive in BibTeX
 
 
 def _bibtex_failure_message(library: Library) -> str:
@@ -328,12 +405,12 @@ def _bibtex_entry_to_item(entry: Entry) -> dict:
     return _finish_item(item, source_type)
 
 
-def _read_bibtex_block(block: _BibtexBlock, strings: dict[str, String]) -> dict:
+def _read_bibtex_block(block: _BibtexBlock, parse_stack: tuple) -> dict:
     if not block.closed:
         raise _EntryError(f"@{block.kind} entry is not closed (unbalanced braces)")
     if not _BIBTEX_KEY.match(block.text):
         raise _EntryError(f"@{block.kind} entry has no citation key")
-    library = _parse_bibtex_block(block.text, strings)
+    library = bibtexparser.parse_string(block.text, parse_stack=parse_stack)
     if library.failed_blocks:
         raise _EntryError(_bibtex_failure_message(library))
     if not library.entries:
@@ -350,7 +427,8 @@ def read_bibtex(stream) -> Iterator[ParsedEntry]:
     are skipped. Braced author names such as ``{World Health Organization}`` become CSL
     ``literal`` names. Raises MalformedFile if a non-empty file contains no ``@`` block at all.
     """
-    strings: dict[str, String] = {}  # by lower-cased name
+    strings: dict[str, str] = {}  # macro values by lower-cased name
+    parse_stack = _parse_stack(strings)
     seen_text = seen_block = False
 
     def noting_text(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -366,6 +444,6 @@ def read_bibtex(stream) -> Iterator[ParsedEntry]:
         if block.kind == "string":
             _define_strings(block.text, strings)
             continue
-        yield _entry(block.line, _read_bibtex_block, block, strings)
+        yield _entry(block.line, _read_bibtex_block, block, parse_stack)
     if seen_text and not seen_block:
         raise MalformedFile("Not a BibTeX file: no entries like '@article{key, ...}' found")

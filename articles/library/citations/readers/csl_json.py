@@ -25,6 +25,24 @@ from ._common import (
 __all__ = ["read_csl_json"]
 
 _CHUNK_SIZE = 64 * 1024
+# A CSL item nests four levels (item, issued, date-parts, a date); Python's decoder recurses
+# once per level, so a deeper element is refused before it can exhaust the stack.
+_MAX_DEPTH = 100
+
+
+def _nested_deeper_than(value: object, limit: int) -> bool:
+    """True when ``value``'s lists and objects nest more than ``limit`` levels, level by level."""
+    level = [value] if isinstance(value, list | dict) else []
+    for _depth in range(limit):
+        if not level:
+            return False
+        level = [
+            child
+            for container in level
+            for child in (container.values() if isinstance(container, dict) else container)
+            if isinstance(child, list | dict)
+        ]
+    return bool(level)
 
 
 def _chunks(stream) -> Iterator[str]:
@@ -86,6 +104,8 @@ class _JsonArrayScanner:
         while True:
             try:
                 value, end = self._decoder.raw_decode(self._buffer, self._pos)
+            except RecursionError:
+                raise self._fail(f"nested deeper than {_MAX_DEPTH} levels") from None
             except json.JSONDecodeError as error:
                 # An element cut by the chunking fails at the end of the buffer and gets
                 # further once more text arrives; an error that stays put is a real one.
@@ -97,9 +117,16 @@ class _JsonArrayScanner:
                 continue
             if end == len(self._buffer) and self._fill():
                 continue  # a number at the very end of the buffer may continue
+            if self._brackets(end) > _MAX_DEPTH and _nested_deeper_than(value, _MAX_DEPTH):
+                raise self._fail(f"nested deeper than {_MAX_DEPTH} levels")
             line = self._line_at(self._pos)
             self._pos = end
             return line, value
+
+    def _brackets(self, end: int) -> int:
+        """Opening brackets in the element just decoded (those in its strings too): an element
+        with no more of them than the depth limit cannot be nested deeper."""
+        return self._buffer.count("[", self._pos, end) + self._buffer.count("{", self._pos, end)
 
     def elements(self) -> Iterator[tuple[int, object]]:
         """Yield ``(line, value)`` for each array element."""
