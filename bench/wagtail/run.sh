@@ -3,13 +3,15 @@
 # the project's own API (bench/README.md). See bench/wagtail/README.md.
 #
 # Usage: bench/wagtail/run.sh
-#   env: WAGTAIL_BENCH_DIR=/tmp/editorial-bench/wagtail (venv + database), PYTHON=python3,
+#   env: WAGTAIL_SITE=plain (the `wagtail start` site, the goal's yardstick) or ref (the richer one),
+#        WAGTAIL_BENCH_DIR=/tmp/editorial-bench/wagtail (venv + database), PYTHON=python3,
 #        WARMUP=8 DURATION=8 CONNECTIONS=16 THREADS=2 PORT=8100,
 #        WAGTAIL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wagtail_bench (else SQLite),
 #        SERVE_PATHS_DIR=dir: serve only, until stopped, with the path lists written to dir
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # the code: bench/wagtail in the repository
-WORK_DIR=${WAGTAIL_BENCH_DIR:-/tmp/editorial-bench/wagtail}  # the state: .venv/ and db.sqlite3
+WORK_DIR=${WAGTAIL_BENCH_DIR:-/tmp/editorial-bench/wagtail}  # the state: .venv/ and the databases
+SITE=${WAGTAIL_SITE:-plain}
 WARMUP=${WARMUP:-8}
 DURATION=${DURATION:-8}
 CONNECTIONS=${CONNECTIONS:-16}
@@ -29,11 +31,29 @@ WORK_DIR=$(cd "$WORK_DIR" && pwd)
 VENV=$WORK_DIR/.venv
 PY=$VENV/bin/python
 cd "$HERE"
-# Only this directory on the path: the reference site never sees the project's packages.
-export PYTHONPATH=$HERE
-export DJANGO_SETTINGS_MODULE=refsite.settings
+# Only the site's own directories on the path: it never sees the project's packages. Each site
+# has its own database (a SQLite file, or with WAGTAIL_BENCH_DATABASE_URL a database of its own).
+case "$SITE" in
+  plain)
+    export PYTHONPATH=$HERE/plain:$HERE  # the generated project, and article_text.py
+    export DJANGO_SETTINGS_MODULE=plainsite.settings.bench
+    export WAGTAIL_BENCH_DB=$WORK_DIR/plain.sqlite3
+    WSGI=plainsite.wsgi:application
+    MODEL=home.ArticlePage
+    LIST_Q='type=home.ArticlePage&fields=summary,audience,last_reviewed&limit=20'
+    cd "$HERE/plain"
+    ;;
+  ref)
+    export PYTHONPATH=$HERE
+    export DJANGO_SETTINGS_MODULE=refsite.settings
+    export WAGTAIL_BENCH_DB=$WORK_DIR/db.sqlite3
+    WSGI=refsite.wsgi:application
+    MODEL=wagtail_articles.ArticlePage
+    LIST_Q='type=wagtail_articles.ArticlePage&fields=summary,audience,topic,status_label,last_reviewed,next_review_due&order=-last_reviewed&limit=20'
+    ;;
+  *) echo "error: WAGTAIL_SITE must be plain or ref, not '$SITE'" >&2; exit 1 ;;
+esac
 export WAGTAIL_BENCH_DIR=$WORK_DIR
-export WAGTAIL_BENCH_DB=$WORK_DIR/db.sqlite3
 export PYTHONPYCACHEPREFIX=$WORK_DIR/pycache  # no __pycache__ next to the code
 
 # 0. The venv: created when missing, rebuilt from scratch whenever requirements.txt changes.
@@ -76,17 +96,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 RUN=$(mktemp -d "$WORK_DIR/run.XXXXXX")
 "$PY" manage.py shell -v0 -c "
-from wagtail_articles.models import ArticlePage
-ids = list(ArticlePage.objects.live().order_by('path').values_list('id', flat=True))
+from django.apps import apps
+ids = list(apps.get_model('$MODEL').objects.live().order_by('path').values_list('id', flat=True))
 open('$RUN/detail.txt', 'w').write(''.join(f'/api/v2/pages/{i}/\n' for i in ids))
 "
-LIST_Q='type=wagtail_articles.ArticlePage&fields=summary,audience,topic,status_label,last_reviewed,next_review_due&order=-last_reviewed&limit=20'
 for k in $(seq 0 49); do echo "/api/v2/pages/?$LIST_Q&offset=$((20 * k))"; done > "$RUN/list.txt"
 echo "paths: $(wc -l < "$RUN/detail.txt") detail, $(wc -l < "$RUN/list.txt") list"
 
 # 3. gunicorn (2 sync workers, no access log).
 if curl -s -o /dev/null "$BASE/" 2>/dev/null; then echo "error: port $PORT already in use" >&2; exit 1; fi
-"$VENV/bin/gunicorn" refsite.wsgi:application \
+"$VENV/bin/gunicorn" "$WSGI" \
   --workers=2 --worker-class=sync --bind="127.0.0.1:$PORT" \
   --log-level=warning --backlog=2048 &
 GPID=$!
@@ -102,20 +121,7 @@ echo "gunicorn $("$VENV/bin/gunicorn" --version 2>&1 | tr -dc '0-9.') pid $GPID 
 DETAIL0=$(head -1 "$RUN/detail.txt"); LIST0=$(head -1 "$RUN/list.txt")
 curl -s -f -o "$RUN/detail.json" -w "detail %{http_code} %{size_download} bytes  $DETAIL0\n" "$BASE$DETAIL0"
 curl -s -f -o "$RUN/list.json" -w "list   %{http_code} %{size_download} bytes  $LIST0\n" "$BASE$LIST0"
-"$PY" - "$RUN/detail.json" "$RUN/list.json" <<'PYEOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["meta"]["type"] == "wagtail_articles.ArticlePage", d["meta"]
-assert len(d["body"]) > 6000 and "<sup><a href=\"#ref-" in d["body"], "body"
-assert len(d["reviewers"]) == 2 and len(d["references"]) == 5, "children"
-assert {"name", "credentials", "signed_at"} <= d["reviewers"][0].keys()
-assert {"number", "formatted", "doi", "pmid", "url", "retracted"} <= d["references"][0].keys()
-l = json.load(open(sys.argv[2]))
-assert len(l["items"]) == 20 and l["meta"]["total_count"] == 1000, (len(l["items"]), l["meta"])
-assert {"summary", "audience", "topic", "status_label", "last_reviewed", "next_review_due"} <= l["items"][0].keys()
-print(f"verified: detail has body ({len(d['body'])} chars), {len(d['reviewers'])} reviewers, "
-      f"{len(d['references'])} references; list has {len(l['items'])} of {l['meta']['total_count']} items")
-PYEOF
+"$PY" "$HERE/check_site.py" "$SITE" "$RUN/detail.json" "$RUN/list.json"
 
 # With SERVE_PATHS_DIR, serve without loading: copy the path lists there and serve until stopped
 # (bench/compare.py loads this server and ours in turn).
@@ -143,7 +149,7 @@ for scenario in "detail:detail.txt" "list of 20:list.txt"; do
   out=$(run_wrk "$file" "$DURATION")
   read -r rps p50 p99 errors requests non2xx sock <<< "$(echo "$out" | "$PY" "$HERE/parse_wrk.py")"
   echo "--- $name: $requests requests in ${DURATION}s, $rps req/s, p50 ${p50} ms, p99 ${p99} ms, non-2xx $non2xx, socket errors $sock"
-  SUMMARY+=("$(printf 'wagtail %-11s %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %s' "$name:" "$rps" "$p50" "$p99" "$errors")")
+  SUMMARY+=("$(printf "wagtail $SITE %-11s"' %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %s' "$name:" "$rps" "$p50" "$p99" "$errors")")
 done
 
 echo
