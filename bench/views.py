@@ -1,4 +1,9 @@
-"""The framework's ceiling: a Django view that returns stored bytes and does nothing else."""
+"""The framework's ceiling: a Django view that returns stored bytes and does nothing else.
+
+It is served as the public views are (``public.middleware``): the same to every visitor, so
+answered above the editorial side's middleware. The ceiling is then the same road, without the
+work of the view itself.
+"""
 
 from __future__ import annotations
 
@@ -22,3 +27,6 @@ def bare(request, name: str) -> HttpResponse:
     """The body stored as ``BENCH_BARE_DIR/<name>.<ext>``, as is."""
     content, content_type = _body(name)
     return HttpResponse(content, content_type=content_type)
+
+
+bare.public_read = True

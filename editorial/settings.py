@@ -83,14 +83,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Responses that do not declare themselves public are "private, no-store" (public.caching).
     "public.caching.PrivateByDefaultMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public reads (the same for every visitor) are answered here; what follows is the editorial
+    # side's: sessions, CSRF, the user, limits, messages, htmx, history, lockouts.
+    "public.middleware.PublicReadMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A body over MAX_UPLOAD_SIZE is refused here, unread: before any CSRF check or view reads it.
     "editorial.limits.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # An htmx request from someone signed out gets 401, not the login page to swap in.
     "editorial.htmx.HtmxLoginRequiredMiddleware",

@@ -231,7 +231,8 @@ def public_response(
 ) -> Callable:
     """Serve a public view through the response cache with public ``Cache-Control``.
 
-    The view must show the same thing to every visitor (no user, no cookies). ``cache_if`` can
+    The view must show the same thing to every visitor (no user, no session, no cookies): its
+    GETs are answered above the editorial middleware (``public.middleware``). ``cache_if`` can
     keep some requests out of the cache (long-tail searches); they still get the headers. A view
     whose output does not depend on the query string says ``uses_query=False``: then
     ``?anything`` cannot fill the cache with copies of one page.
@@ -267,7 +268,13 @@ def public_response(
                 logger.exception("Could not store a public response")
         return _finish(request, response)
 
+    wrapped.public_read = True
     return wrapped
+
+
+def is_public_read(view: Callable) -> bool:
+    """Whether ``view`` is served through ``public_response``: the same to every visitor."""
+    return getattr(view, "public_read", False)
 
 
 class PrivateByDefaultMiddleware:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from dataclasses import dataclass
 
 import rest_framework
 from django.utils import timezone, translation
@@ -127,9 +128,9 @@ def article_json(article: PublicArticle, request) -> bytes:
         snapshot = json.loads(document)
         snapshot["references"] = public_references(snapshot["references"], article.retracted_sources)
         document = render_json(snapshot).decode()
-    live = render_json(serializers.live_parts(request, article))
-    # Both are JSON objects from the same renderer: "{snapshot" + "," + "live}" is one object.
-    return document.encode()[:-1] + b"," + live[1:]
+    members = LiveMembers.of(request)
+    # Both are JSON objects' members from the same renderer: "{snapshot" + "," + "live}" is one.
+    return f"{document[:-1]}{members.separator}{members.article(article)}}}".encode()
 
 
 class ListAnswer:
@@ -140,18 +141,15 @@ class ListAnswer:
     """
 
     def __init__(self, request):
-        self._separator, self._statuses, self._addresses = _shared_members(
-            serializers.address_key(request), translation.get_language()
-        )
+        self._members = LiveMembers.of(request)
 
     def row(self, publication: ListRow) -> str:
         """``publication``'s row, from its stored list row when it has one in the current format."""
         stored = publication.stored_row or render_list_row(publication)
-        # A slug is letters, digits, hyphens and underscores (validated when its article is
-        # created): written the same in an address and in JSON, as the placeholder is.
-        addresses = self._addresses.replace(serializers.SLUG_PLACEHOLDER, publication.slug)
-        status = self._statuses[publication.public_status]
-        return f"{stored[:-1]}{self._separator}{status}{self._separator}{addresses}}}"
+        members = self._members
+        status = members.statuses[publication.public_status]
+        addresses = members.addresses(publication.slug)
+        return f"{stored[:-1]}{members.separator}{status}{members.separator}{addresses}}}"
 
     def render(self, envelope: dict, publications: list[ListRow]) -> bytes:
         """The answer: ``envelope`` (DRF's page: ``count``, ``next``, ``previous``, then
@@ -159,27 +157,68 @@ class ListAnswer:
         empty = render_json(envelope).decode()
         if not empty.endswith("[]}"):
             raise ValueError(f"the results are not the envelope's last member: {empty}")
-        rows = self._separator.join(self.row(publication) for publication in publications)
+        rows = self._members.separator.join(self.row(publication) for publication in publications)
         return f"{empty[:-3]}[{rows}]}}".encode()
 
 
+@dataclass(frozen=True)
+class LiveMembers:
+    """The live fields' JSON members that depend only on the site's address and the language,
+    rendered once for each (``LiveMembers.of``): the status members by status, and the
+    addresses with the slug as a placeholder. Answering an article or a list row then costs a
+    few string operations, and renders only notices, which are rare."""
+
+    separator: str  # between members: "," or ", " (COMPACT_JSON)
+    statuses: dict[str, str]  # "status" and "status_label"
+    page_address: str  # "url" (the article)
+    list_addresses: str  # "url" and "api_url" (a list row)
+    no_notices: str  # "notices", empty
+
+    @staticmethod
+    def of(request) -> LiveMembers:
+        return _live_members(serializers.address_key(request), translation.get_language())
+
+    def article(self, article: PublicArticle) -> str:
+        """``PublicArticleSerializer``'s live fields for ``article``: status, label, notices, url."""
+        notices = (
+            _members({"notices": [notice_data(notice) for notice in article.notices]})
+            if article.notices
+            else self.no_notices
+        )
+        url = self.page_address.replace(serializers.SLUG_PLACEHOLDER, article.publication.slug)
+        return self.separator.join((self.statuses[article.status], notices, url))
+
+    def addresses(self, slug: str) -> str:
+        # A slug is letters, digits, hyphens and underscores (validated when its article is
+        # created): written the same in an address and in JSON, as the placeholder is.
+        return self.list_addresses.replace(serializers.SLUG_PLACEHOLDER, slug)
+
+
+def notice_data(notice) -> dict:
+    return {
+        "kind": notice.kind,
+        "message": notice.message,
+        "date": notice.date.isoformat() if notice.date else None,
+    }
+
+
 @functools.lru_cache(maxsize=64)
-def _shared_members(address_key: tuple[str, str, str], language: str | None) -> tuple[str, dict, str]:
-    """The renderer's separator (``","`` or ``", "``), the status members by status (labels in
-    ``language``) and the address members (the slug as a placeholder), for ``ListAnswer``."""
+def _live_members(address_key: tuple[str, str, str], language: str | None) -> LiveMembers:
     with translation.override(language):
         statuses = {
             status: _members({"status": status, "status_label": str(label)})
             for status, label in PublicStatus.LABELS.items()
         }
     placeholder = serializers.SLUG_PLACEHOLDER
-    addresses = _members(
-        {
-            "url": serializers.article_url("public:article-detail", address_key, placeholder),
-            "api_url": serializers.article_url("public-article-detail", address_key, placeholder),
-        }
+    page = serializers.article_url("public:article-detail", address_key, placeholder)
+    api = serializers.article_url("public-article-detail", address_key, placeholder)
+    return LiveMembers(
+        separator=render_json([0, 0]).decode()[2:-2],
+        statuses=statuses,
+        page_address=_members({"url": page}),
+        list_addresses=_members({"url": page, "api_url": api}),
+        no_notices=_members({"notices": []}),
     )
-    return render_json([0, 0]).decode()[2:-2], statuses, addresses
 
 
 def _members(fields: dict) -> str:

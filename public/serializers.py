@@ -151,7 +151,7 @@ class PublicArticleSerializer(serializers.Serializer):
 
     The declaration documents the answer and is its reference rendering (tests compare); the API
     answers ``publication_snapshot`` (stored at publication, ``articles.public_documents``)
-    followed by ``live_parts``, in this order of fields.
+    followed by its live fields (``documents.LiveMembers``), in this order of fields.
     """
 
     slug = serializers.SlugField(source="publication.slug")
@@ -219,19 +219,6 @@ def publication_snapshot(publication) -> dict:
             | {"retracted": bool(reference.get("retracted"))}
             for reference in publication.references
         ],
-    }
-
-
-def live_parts(request, article) -> dict:
-    """The fields of ``PublicArticleSerializer`` decided on each request, for a ``PublicArticle``."""
-    return {
-        "status": article.status,
-        "status_label": article.status_label,
-        "notices": [
-            {"kind": n.kind, "message": n.message, "date": n.date.isoformat() if n.date else None}
-            for n in article.notices
-        ],
-        "url": page_url(request, article.publication.slug),
     }
 
 

@@ -3,7 +3,7 @@
 ``docs/openapi.json`` is the committed copy. A change to the API that alters the document fails
 here until the copy is regenerated (and the change described in ``docs/api.md``):
 
-    .venv/bin/python -m tests.api.test_openapi_contract
+    DJANGO_SETTINGS_MODULE=editorial.settings .venv/bin/python -m tests.api.test_openapi_contract
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def test_the_openapi_document_is_the_committed_copy(db):
 
     assert current == committed, (
         "The OpenAPI document differs from docs/openapi.json. If the change is intended, "
-        "regenerate it with `python -m tests.api.test_openapi_contract` and describe it in docs/api.md."
+        "regenerate it with `DJANGO_SETTINGS_MODULE=editorial.settings python -m tests.api.test_openapi_contract` and describe it in docs/api.md."
     )
 
 
