@@ -11,26 +11,12 @@ from __future__ import annotations
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from articles.library.citations.readers.csl_json import nested_deeper_than
+
 MAX_JSON_DEPTH = 100
 TOO_DEEP = f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
 
-
-def nested_deeper_than(value: object, limit: int) -> bool:
-    """True when ``value``'s lists and objects nest more than ``limit`` levels (``[]`` is one).
-
-    Level by level, without recursion; a normal request's body is a handful of containers.
-    """
-    level = [value] if isinstance(value, list | dict) else []
-    for _depth in range(limit):
-        if not level:
-            return False
-        level = [
-            child
-            for container in level
-            for child in (container.values() if isinstance(container, dict) else container)
-            if isinstance(child, list | dict)
-        ]
-    return bool(level)
+__all__ = ["JSONParser", "nested_deeper_than"]
 
 
 class JSONParser(parsers.JSONParser):

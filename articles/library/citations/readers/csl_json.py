@@ -22,7 +22,7 @@ from ._common import (
     _text,
 )
 
-__all__ = ["read_csl_json"]
+__all__ = ["nested_deeper_than", "read_csl_json"]
 
 _CHUNK_SIZE = 64 * 1024
 # A CSL item nests four levels (item, issued, date-parts, a date); Python's decoder recurses
@@ -30,8 +30,11 @@ _CHUNK_SIZE = 64 * 1024
 _MAX_DEPTH = 100
 
 
-def _nested_deeper_than(value: object, limit: int) -> bool:
-    """True when ``value``'s lists and objects nest more than ``limit`` levels, level by level."""
+def nested_deeper_than(value: object, limit: int) -> bool:
+    """True when ``value``'s lists and objects nest more than ``limit`` levels (``[]`` is one).
+
+    Level by level, without recursion (the API's JSON parser uses it too).
+    """
     level = [value] if isinstance(value, list | dict) else []
     for _depth in range(limit):
         if not level:
@@ -117,7 +120,7 @@ class _JsonArrayScanner:
                 continue
             if end == len(self._buffer) and self._fill():
                 continue  # a number at the very end of the buffer may continue
-            if self._brackets(end) > _MAX_DEPTH and _nested_deeper_than(value, _MAX_DEPTH):
+            if self._brackets(end) > _MAX_DEPTH and nested_deeper_than(value, _MAX_DEPTH):
                 raise self._fail(f"nested deeper than {_MAX_DEPTH} levels")
             line = self._line_at(self._pos)
             self._pos = end
