@@ -378,6 +378,8 @@ CELERY_BEAT_SCHEDULE = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The balancer's health check and Prometheus reach each node over the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^-/health/$", r"^-/metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
