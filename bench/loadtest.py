@@ -2,8 +2,9 @@
 
     python -m bench.loadtest [--duration 60] [--connections 64] [--writers 4] [--workers 4]
 
-1. Prepares the bench database as ``bench.run`` does (``DATABASE_URL``, a PostgreSQL database
-   whose name contains "bench", created when missing; N published articles) and creates the
+1. Creates the database afresh (``DATABASE_URL``: PostgreSQL, a name containing "loadtest" and
+   "bench"; the writers' articles of an earlier run cannot be deleted, their records being
+   append-only), prepares it as ``bench.run`` does (N published articles) and creates the
    writers' accounts: an author, an editor and two board members of the topic.
 2. Serves the production settings (``bench.settings``, response cache on) with gunicorn on
    127.0.0.1.
@@ -58,16 +59,18 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def create_database(database_url: str) -> None:
-    """Create the bench database on the server if it does not exist yet."""
+def recreate_database(database_url: str) -> None:
+    """Drop the load test's database if it exists, and create it empty."""
     import psycopg
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
+    if "loadtest" not in name or '"' in name:
+        raise SystemExit(f"Refusing to recreate {name!r}: the load test's database name must say 'loadtest'.")
     server = parts._replace(path="/postgres").geturl()
     with psycopg.connect(server, autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def create_writers() -> dict[str, str]:
@@ -272,7 +275,7 @@ def main() -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     env = bench_environment(args, workdir)
-    create_database(env["DATABASE_URL"])
+    recreate_database(env["DATABASE_URL"])
     scenarios, _queries = prepare(args, env, workdir)
     accounts = create_writers()
     slugs = [path.rsplit("/", 2)[-2] for path in scenarios["api detail"]]
