@@ -11,7 +11,7 @@ PY := $(BIN)/python
 
 RUNTIME_VENV := .venv-runtime
 
-.PHONY: run test lint smoke bench worker beat clean
+.PHONY: run test lint smoke bench loadtest worker beat clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ lint: $(VENV)/.dev-installed
 # database: DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial_bench make bench
 bench: $(VENV)/.base-installed
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Readers on the public API and pages (64 connections, 60 s) while editorial writers submit, sign
+# off, approve and retract, on PostgreSQL under gunicorn on 127.0.0.1 (see bench/loadtest.py).
+# Options in LOADTEST_ARGS, e.g. make loadtest LOADTEST_ARGS="--duration 20 --connections 32".
+# It recreates its database, DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial_loadtest_bench
+# by default (the name must contain "loadtest" and "bench").
+loadtest: $(VENV)/.base-installed
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
 
 worker: $(VENV)/.base-installed
 	$(BIN)/celery -A editorial worker --loglevel=INFO

@@ -5,6 +5,7 @@ tasks run in process; production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOS
 ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` and ``CELERY_BROKER_URL``.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus' request metrics (editorial.metrics): "before" first, "after" just above the
+    # public reads, so that the requests PublicReadMiddleware answers are counted too.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so static files carry the policy too.
     "editorial.csp.ContentSecurityPolicyMiddleware",
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "public.caching.PrivateByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Public reads (the same for every visitor) are answered here; what follows is the editorial
     # side's: sessions, CSRF, the user, limits, messages, htmx, history, lockouts.
     "public.middleware.PublicReadMiddleware",
@@ -154,6 +159,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # DB_PREPARED_STATEMENTS=0.
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DATABASES["default"].setdefault("TEST", {})
+# A read replica of default for the public side (editorial.db.replica): default's engine and
+# options, another server or database. Under test it mirrors default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"]),
+        **{key: DATABASES["default"].get(key) for key in ("ENGINE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")},
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["editorial.db.replica.PublicReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -308,6 +323,14 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(5 * 2**20)))
 # seed_demo creates users with known passwords: only where DEBUG is on unless forced.
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 
+# Who may read /-/metrics (editorial.metrics): client addresses, as networks; others get 404.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from None
+
 # Public site settings.
 SITE_NAME = os.environ.get("SITE_NAME", "Medical Library")
 # Absolute links in emails (no request to build them from): scheme and host, no trailing slash.
@@ -355,6 +378,8 @@ CELERY_BEAT_SCHEDULE = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The balancer's health check and Prometheus reach each node over the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^-/health/$", r"^-/metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

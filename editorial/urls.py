@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
 from editorial.api_docs import RedocView, SwaggerUIView
+from editorial.health import HealthView
+from editorial.metrics import metrics_view
 from public.api import PublicArticleViewSet
 from reviews.api.articles import EditorialArticleViewSet
 from reviews.api.auth import ObtainTokenView, TokenDetailView, TokenListView
@@ -64,6 +66,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("editorial/", include("reviews.urls")),
+    # Operations: the balancer's health check, and Prometheus' metrics (local addresses only).
+    path("-/health/", HealthView.as_view(), name="health"),
+    path("-/metrics", metrics_view, name="metrics"),
 ]
 
 handler404 = "editorial.refusals.page_not_found"

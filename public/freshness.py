@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.models import Article, Publication, Source, SourceNotice, Specialty
+from editorial.db.replica import read_alias
 from public.models import ContentChange
 from reviews.models import BoardMember, ReviewPolicy
 
@@ -47,7 +48,9 @@ def content_version() -> str:
 
 
 def read_content_version() -> str:
-    with connection.cursor() as cursor:
+    # From where the content is read (a replica during a public read): a lagging replica's
+    # responses are tagged with its own version, not with the primary's newer one.
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         last, count = cursor.fetchone()
     return f"{last or 0}.{count}"

@@ -10,6 +10,7 @@ Content-Security-Policy, static files, ``Cache-Control``, ``Content-Length`` and
 
 A public read that fails (a slug never approved) is answered by the site's error pages as
 before, as to a visitor who is not signed in: the public site is the same for everyone.
+Its database reads go to the read replica when ``DATABASE_REPLICA_URL`` configures one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, ResolverMatch, resolve
 
+from editorial.db.replica import public_reads
 from public.caching import is_public_read
 
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -44,4 +46,6 @@ class PublicReadMiddleware:
         if match is None:
             return self.get_response(request)
         request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
+        # Its reads go to the read replica when one is configured (editorial.db.replica).
+        with public_reads():
+            return match.func(request, *match.args, **match.kwargs)

@@ -13,7 +13,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
+
+from editorial.db.replica import read_alias
 
 
 def _json(value):
@@ -49,8 +51,8 @@ def read(row_class, sql: str, params: list) -> list:
 
 
 def fetch(sql: str, params: list) -> list[tuple]:
-    """The rows of a hand-written public read."""
-    with connection.cursor() as cursor:
+    """The rows of a hand-written public read, from the read replica during a public read."""
+    with connections[read_alias()].cursor() as cursor:
         if connection.vendor == "postgresql":
             _load_timestamps_natively(cursor)
         cursor.execute(sql, params)

@@ -1,0 +1,118 @@
+"""Prometheus metrics at ``/-/metrics``: django-prometheus' request metrics and the outboxes' backlog.
+
+django-prometheus' middleware counts requests, responses by status and view, and latencies
+(``editorial/settings.py`` places it around ``public.middleware.PublicReadMiddleware``, so public
+reads are counted too). ``OutboxCollector`` adds, read from the database at each scrape, per
+outbox: ``editorial_outbox_pending`` (rows not yet delivered) and
+``editorial_outbox_oldest_pending_seconds`` (how long the oldest of them has waited; 0 when none).
+
+The metrics are not for the internet: the view answers 404 unless the client's address
+(``editorial.lockout.client_ip``, which honours ``TRUSTED_PROXY_COUNT``) is in
+``METRICS_ALLOWED_NETWORKS`` (default: this host only). A request that came through a proxy the
+settings do not count (a forwarding header, ``TRUSTED_PROXY_COUNT=0``) is refused too: its
+address is the proxy's, which is often this host. Under gunicorn with several workers,
+set ``PROMETHEUS_MULTIPROC_DIR`` so a scrape sums every worker's counters
+(``docs/operations.md``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import prometheus_client
+from django.conf import settings
+from django.db.models import Count, Min, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from prometheus_client import multiprocess
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from editorial.lockout import client_ip
+from reviews.models import Notification
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """An outbox the gauges watch: its name, its undelivered rows, the field of their age."""
+
+    name: str
+    pending: Callable[[], QuerySet]
+    created_field: str = "created_at"
+
+
+# One line per outbox.
+OUTBOXES = [
+    Outbox("notifications", lambda: Notification.objects.filter(delivered_at__isnull=True)),
+]
+
+
+class OutboxCollector(Collector):
+    """The backlog of each outbox in ``OUTBOXES``, one aggregate query per outbox per scrape."""
+
+    def __init__(self, outboxes: list[Outbox] = OUTBOXES):
+        self.outboxes = outboxes
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        pending = GaugeMetricFamily(
+            "editorial_outbox_pending", "Outbox rows not yet delivered.", labels=["outbox"]
+        )
+        oldest = GaugeMetricFamily(
+            "editorial_outbox_oldest_pending_seconds",
+            "Age of the oldest undelivered outbox row (0 when none).",
+            labels=["outbox"],
+        )
+        now = timezone.now()
+        for outbox in self.outboxes:
+            rows = outbox.pending().order_by()
+            backlog = rows.aggregate(rows=Count("pk"), oldest=Min(outbox.created_field))
+            pending.add_metric([outbox.name], backlog["rows"])
+            age = (now - backlog["oldest"]).total_seconds() if backlog["oldest"] else 0.0
+            oldest.add_metric([outbox.name], max(age, 0.0))
+        yield pending
+        yield oldest
+
+
+_outbox_registry = prometheus_client.CollectorRegistry(auto_describe=False)
+_outbox_registry.register(OutboxCollector())
+
+
+def _process_registry() -> prometheus_client.CollectorRegistry:
+    """This process's metrics, or every worker's under ``PROMETHEUS_MULTIPROC_DIR``."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return prometheus_client.REGISTRY
+    registry = prometheus_client.CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
+# Headers a proxy adds: with them and no trusted proxy counted, the connection's address is the
+# proxy's (often 127.0.0.1), not the client's.
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+
+def allowed(request: HttpRequest) -> bool:
+    """The client's address is in ``METRICS_ALLOWED_NETWORKS``, and is known to be the client's."""
+    if settings.TRUSTED_PROXY_COUNT == 0 and any(header in request.META for header in PROXY_HEADERS):
+        return False
+    address = client_ip(request)
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network) for network in settings.METRICS_ALLOWED_NETWORKS)
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """The metrics in Prometheus' text format, for allowed addresses; 404 for anyone else."""
+    if not allowed(request):
+        raise Http404
+    body = prometheus_client.generate_latest(_process_registry()) + prometheus_client.generate_latest(
+        _outbox_registry
+    )
+    return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
