@@ -94,7 +94,9 @@ def remember_topic(*, instance: Specialty, **_signal) -> None:
     )
 
 
-def topic_changed(*, instance: Specialty, **_signal) -> None:
+def topic_changed(*, instance: Specialty, created: bool = False, **_signal) -> None:
+    if created:
+        return  # no public page shows a topic before an article or a member has it
     slugs = {instance.slug, getattr(instance, "_slug_before", None) or instance.slug}
     outbox.queue([*(keys.topic(slug) for slug in slugs), keys.BOARD])
 

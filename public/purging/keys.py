@@ -96,5 +96,7 @@ def cache_keys_read(publication_id: int) -> str:
     )
     article_id, topic_slug = rows[0][:2]
     return publication_keys(
-        article_id=article_id, topic_slug=topic_slug, source_ids=[row[2] for row in rows if row[2] is not None]
+        article_id=article_id,
+        topic_slug=topic_slug,
+        source_ids=[row[2] for row in rows if row[2] is not None],
     )
