@@ -203,13 +203,18 @@ def _response_key(request: HttpRequest, *, with_query: bool) -> str:
     return f"{RESPONSE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()[:40]}"
 
 
-def _lookup(backend: BaseCache, key: str) -> tuple[str, tuple | None]:
+# A proxy in front that refreshes a page after a purge (deploy/nginx.conf) says so: then the
+# content version is read now, so the refreshed copy is never the one the purge was for.
+REFRESH_HEADER = "HTTP_X_CACHE_REFRESH"
+
+
+def _lookup(backend: BaseCache, key: str, *, fresh: bool = False) -> tuple[str, tuple | None]:
     """The current content version and the response stored under ``key`` if it is of that version.
 
     Each URL keeps one entry, tagged with the version it was rendered under, so a new version
     makes every older entry a miss without deleting anything.
     """
-    version = content_version()
+    version = content_version(fresh=fresh)
     tagged = backend.get(key)
     if tagged is not None and tagged[0] == version:
         return version, tagged[1]
@@ -295,7 +300,7 @@ def public_response(
                 key = _response_key(request, with_query=uses_query)
                 # The version is read before the view reads any row: if the content changes
                 # meanwhile, what this request stores is already stale and never served.
-                version, entry = _lookup(backend, key)
+                version, entry = _lookup(backend, key, fresh=REFRESH_HEADER in request.META)
             except Exception:
                 logger.exception("The public response cache is unavailable; rendering")
                 key = entry = None
