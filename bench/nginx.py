@@ -8,6 +8,7 @@ compared with in ``make bench``).
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -110,3 +111,34 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+
+
+# make bench: the proxy scenario ----------------------------------------------------------------
+
+PROXIED = ("api detail", "html detail")
+
+
+def proxy_rows(args, scenarios: dict[str, list[str]], workdir: Path, run_load) -> list[tuple]:
+    """``make bench``'s rows through nginx in front of the running gunicorn, each next to nginx
+    serving a static file of the same bytes (the ceiling). ``run_load(args, paths, seconds,
+    workdir)`` is bench.run's. Nothing when nginx is not installed."""
+    if nginx_binary() is None:
+        print(
+            "nginx is not installed: no scenario through the proxy (apt-get install nginx-light)", flush=True
+        )
+        return []
+    proxy_args = argparse.Namespace(**{**vars(args), "port": args.port + 1})
+    nginx = Nginx(
+        port=proxy_args.port, upstream_port=args.port, workdir=workdir / "nginx", static_root=workdir / "bare"
+    )
+    rows = []
+    try:
+        for name in PROXIED:
+            paths = scenarios[name]
+            static = f"/__static__/{name.replace(' ', '-')}.{'html' if name.startswith('html') else 'json'}"
+            run_load(proxy_args, paths, args.warmup, workdir)  # every page into nginx's cache
+            rows.append((name, "through nginx", run_load(proxy_args, paths, args.duration, workdir), "0"))
+            rows.append((name, "nginx static", run_load(proxy_args, [static], args.duration, workdir), "0"))
+    finally:
+        nginx.stop()
+    return rows
