@@ -261,3 +261,21 @@ def test_queued_purges_are_sent_once_the_change_commits(
 
     assert Recording.purged == [sorted(["articles", f"article-{article.pk}"])]
     assert not PurgeRequest.objects.exists()
+
+
+def test_where_pending_content_is_shown_an_edit_purges_its_page_and_the_lists(purging, article, author):
+    purging.SHOW_PENDING_CONTENT = True
+    since = last_id()
+
+    services.article_update_content(actor=author, article=article, changes={"summary": "Reworded."})
+
+    assert queued(since) == {f"article-{article.pk}", "articles"}
+
+
+def test_the_outbox_is_in_the_back_office(admin_client, purging, published, editor):
+    workflow.retract(actor=editor, article=published, notice="A dosing error.")
+
+    page = admin_client.get("/admin/public/purgerequest/")
+
+    assert page.status_code == 200
+    assert f"article-{published.pk}".encode() in page.content
