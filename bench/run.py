@@ -13,6 +13,8 @@
    load generator of ``bench/load.py``, for ``--duration`` seconds with ``--connections``
    connections, and prints requests/s, p50 and p99 latency, errors and queries per request,
    next to a bare Django view returning the same bytes (the framework's ceiling here).
+6. With nginx installed, loads the article scenarios again through ``deploy/nginx.conf`` in front
+   of the cached server, next to nginx serving a static file of the same bytes (``bench/nginx.py``).
 
 Every step is bounded in time and all traffic goes to 127.0.0.1.
 """
@@ -33,6 +35,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bench.nginx import PROXIED, proxy_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -280,6 +284,7 @@ def main() -> None:
                 )
             )
             rows.append((name, "bare view", run_load(args, [bare_path(name)], args.duration, workdir), "0"))
+        rows += proxy_rows(args, scenarios, workdir, run_load)
     finally:
         stop_server(server)
 
@@ -300,6 +305,13 @@ def main() -> None:
             f"{name}: cold {cold:.0f} req/s ({cold / bare:.1%} of the bare view), cached {cached:.0f} "
             f"req/s (goal {goal}); cached is {cached / bare:.0%} of the bare view (goal 50%)"
         )
+    for name in PROXIED:
+        if (name, "through") in by_key:
+            proxied, static = (by_key[(name, mode)].requests_per_second for mode in ("through", "nginx"))
+            print(
+                f"{name} through nginx: {proxied:.0f} req/s, {proxied / static:.0%} of nginx serving the "
+                f"same bytes as a static file ({static:.0f} req/s; goal 50%)"
+            )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from editorial.lockout import client_ip
+from public.models import PurgeRequest
 from reviews.models import Notification
 
 
@@ -47,6 +48,8 @@ class Outbox:
 # One line per outbox.
 OUTBOXES = [
     Outbox("notifications", lambda: Notification.objects.filter(delivered_at__isnull=True)),
+    # A purge request is deleted once every backend has taken it: each row is pending.
+    Outbox("purges", lambda: PurgeRequest.objects.all(), created_field="queued_at"),
 ]
 
 

@@ -6,6 +6,7 @@ tasks run in process; production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOS
 """
 
 import ipaddress
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -340,6 +341,32 @@ PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "300"))
 # nothing public changed since (a change made in the same process is seen at once).
 PUBLIC_FRESHNESS_SECONDS = float(os.environ.get("PUBLIC_FRESHNESS_SECONDS", "1"))
 SHOW_PENDING_CONTENT = env_bool("SHOW_PENDING_CONTENT", False)
+# A CDN or proxy in front (docs/caching.md): it keeps public responses for PUBLIC_SHARED_MAX_AGE
+# (s-maxage) because each change purges what it altered; it may serve a stale copy while it
+# fetches a new one, and while the site is down. Browsers keep them PUBLIC_CACHE_MAX_AGE.
+PUBLIC_SHARED_MAX_AGE = env_int("PUBLIC_SHARED_MAX_AGE", 86400, minimum=0)
+PUBLIC_STALE_WHILE_REVALIDATE = env_int("PUBLIC_STALE_WHILE_REVALIDATE", 60, minimum=0)
+PUBLIC_STALE_IF_ERROR = env_int("PUBLIC_STALE_IF_ERROR", 86400, minimum=0)
+# The response headers that name a public response's purge keys (Fastly and Varnish read
+# Surrogate-Key, Cloudflare Cache-Tag).
+PUBLIC_CACHE_KEY_HEADERS = [
+    name.strip()
+    for name in os.environ.get("PUBLIC_CACHE_KEY_HEADERS", "Surrogate-Key,Cache-Tag").split(",")
+    if name.strip()
+]
+# Where purges go (public.purging.backends): a backend's dotted path or short name ("none",
+# "http", "nginx", "fastly", "cloudflare") and its options as JSON, e.g.
+# PUBLIC_PURGE_BACKEND=fastly PUBLIC_PURGE_OPTIONS='{"service_id": "...", "token": "..."}'.
+try:
+    _purge_options = json.loads(os.environ.get("PUBLIC_PURGE_OPTIONS", "{}"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"PUBLIC_PURGE_OPTIONS is not JSON: {exc}") from None
+PUBLIC_PURGE_BACKENDS = [
+    {"BACKEND": os.environ.get("PUBLIC_PURGE_BACKEND", "none"), "OPTIONS": _purge_options}
+]
+# A purge waits this long after its change, so that every web process has seen the change
+# (PUBLIC_FRESHNESS_SECONDS) before the CDN fetches the page again.
+PUBLIC_PURGE_DELAY = float(os.environ.get("PUBLIC_PURGE_DELAY", PUBLIC_FRESHNESS_SECONDS))
 MEDICAL_DISCLAIMER = os.environ.get(
     "MEDICAL_DISCLAIMER",
     "This article is for general information and does not replace advice from your own doctor or care team.",
@@ -370,6 +397,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.reapply_retractions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Purges whose first send failed, or that were queued while the broker was down.
+    "purge-cdn": {"task": "public.tasks.purge_cdn", "schedule": 30.0, "options": {"expires": 25}},
     "prune-content-changes": {
         "task": "public.tasks.prune_content_changes",
         "schedule": crontab(hour=4, minute=15),

@@ -33,6 +33,7 @@ from rest_framework.request import Request
 
 from editorial.refusals import exception_handler
 from public import caching, documents, listing, notices, publications
+from public.purging import keys
 from public.serializers import (
     NotFoundSerializer,
     PublicArticleSerializer,
@@ -222,7 +223,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         [(p.pk, p.public_status) for p in publications],
     )
     last_modified = max((notices.last_modified(p, today=today) for p in publications), default=None)
-    return caching.answer(
+    response = caching.answer(
         request,
         etag=etag,
         last_modified=last_modified,
@@ -231,6 +232,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             content_type=JSONRenderer.media_type,
         ),
     )
+    return caching.tag(response, keys.list_keys(request.GET.get("topic")))
 
 
 @_answers_errors
@@ -250,7 +252,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "notice": publication.retraction_notice,
             "notices": article.notices,
         }
-        return _json(RetractedArticleSerializer(retracted).data, status.HTTP_410_GONE)
+        response = _json(RetractedArticleSerializer(retracted).data, status.HTTP_410_GONE)
+        return caching.tag(response, publication.surrogate_keys)
     etag = caching.etag_for(
         "api-detail",
         caching.absolute_url(request, with_query=False),
@@ -260,7 +263,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # The publication fixes its references; only a source retracted since changes them.
         [source.number for source in article.retracted_sources],
     )
-    return caching.answer(
+    response = caching.answer(
         request,
         etag=etag,
         last_modified=article.last_modified,
@@ -268,3 +271,4 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             documents.article_json(article, request), content_type=JSONRenderer.media_type
         ),
     )
+    return caching.tag(response, publication.surrogate_keys)

@@ -8,8 +8,11 @@ Three layers, outermost first:
 2. On a miss, the views compute ``ETag`` and ``Last-Modified`` from the rows they read, before
    rendering anything, and answer a matching conditional GET with 304 (``not_modified``).
 3. Public responses say ``Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`` so that browsers
-   and a CDN can keep them; every other response is ``private, no-store``
-   (``PrivateByDefaultMiddleware``), so nothing editorial is ever stored by a shared cache.
+   can keep them a short while, and ``s-maxage``, ``stale-while-revalidate`` and
+   ``stale-if-error`` for a CDN or proxy, which is purged when they change: each names its purge
+   keys in ``Surrogate-Key`` and ``Cache-Tag`` (``public.purging``). Every other response is
+   ``private, no-store`` (``PrivateByDefaultMiddleware``), so nothing editorial is ever stored
+   by a shared cache.
 
 Invalidation: every stored response is tagged with the content version it was rendered under
 (``public.freshness``: read from the database, where every committed change is noted) and is
@@ -67,8 +70,40 @@ def connect_signals() -> None:
 
 
 def forget_release(**_kwargs) -> None:
-    """Settings changed (tests): the release fingerprint includes some of them."""
+    """Settings changed (tests): the release fingerprint and the headers are made of some of them."""
     release_fingerprint.cache_clear()
+    public_cache_control.cache_clear()
+    key_headers.cache_clear()
+
+
+# Cache-Control and purge keys -----------------------------------------------------------------
+
+
+@functools.cache
+def public_cache_control() -> str:
+    """A public response's ``Cache-Control``: briefly in browsers, long at a CDN or proxy that is
+    purged on change, and stale there while it revalidates or while the site is down."""
+    return (
+        f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, s-maxage={settings.PUBLIC_SHARED_MAX_AGE}, "
+        f"stale-while-revalidate={settings.PUBLIC_STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={settings.PUBLIC_STALE_IF_ERROR}"
+    )
+
+
+@functools.cache
+def key_headers() -> tuple[tuple[str, str], ...]:
+    """``(header, separator)`` for each header that carries purge keys (``PUBLIC_CACHE_KEY_HEADERS``):
+    Fastly's and Varnish's ``Surrogate-Key`` separates them by spaces, Cloudflare's ``Cache-Tag``
+    by commas."""
+    names = settings.PUBLIC_CACHE_KEY_HEADERS
+    return tuple((name, "," if name.lower() == "cache-tag" else " ") for name in names)
+
+
+def tag(response: HttpResponseBase, keys: str) -> HttpResponseBase:
+    """Name ``response``'s purge keys (``public.purging.keys``, space-separated)."""
+    for name, separator in key_headers():
+        response.headers[name] = keys if separator == " " else keys.replace(" ", separator)
+    return response
 
 
 # Validators -----------------------------------------------------------------------------------
@@ -168,13 +203,18 @@ def _response_key(request: HttpRequest, *, with_query: bool) -> str:
     return f"{RESPONSE_KEY_PREFIX}:{hashlib.sha256(url.encode()).hexdigest()[:40]}"
 
 
-def _lookup(backend: BaseCache, key: str) -> tuple[str, tuple | None]:
+# A proxy in front that refreshes a page after a purge (deploy/nginx.conf) says so: then the
+# content version is read now, so the refreshed copy is never the one the purge was for.
+REFRESH_HEADER = "HTTP_X_CACHE_REFRESH"
+
+
+def _lookup(backend: BaseCache, key: str, *, fresh: bool = False) -> tuple[str, tuple | None]:
     """The current content version and the response stored under ``key`` if it is of that version.
 
     Each URL keeps one entry, tagged with the version it was rendered under, so a new version
     makes every older entry a miss without deleting anything.
     """
-    version = content_version()
+    version = content_version(fresh=fresh)
     tagged = backend.get(key)
     if tagged is not None and tagged[0] == version:
         return version, tagged[1]
@@ -202,10 +242,17 @@ def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBas
     if response.status_code not in PUBLIC_STATUSES:
         return response
     if response.has_header("Cache-Control"):
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PUBLIC_CACHE_MAX_AGE,
+            s_maxage=settings.PUBLIC_SHARED_MAX_AGE,
+            stale_while_revalidate=settings.PUBLIC_STALE_WHILE_REVALIDATE,
+            stale_if_error=settings.PUBLIC_STALE_IF_ERROR,
+        )
     else:
         # What patch_cache_control writes, without parsing a header that is not there.
-        response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+        response.headers["Cache-Control"] = public_cache_control()
     if response.status_code == 200 and _is_conditional(request):
         last_modified = response.headers.get("Last-Modified")
         response = get_conditional_response(
@@ -228,6 +275,7 @@ def public_response(
     *,
     cache_if: Callable[[HttpRequest], bool] | None = None,
     uses_query: bool = True,
+    keys: str = "",
 ) -> Callable:
     """Serve a public view through the response cache with public ``Cache-Control``.
 
@@ -235,10 +283,11 @@ def public_response(
     GETs are answered above the editorial middleware (``public.middleware``). ``cache_if`` can
     keep some requests out of the cache (long-tail searches); they still get the headers. A view
     whose output does not depend on the query string says ``uses_query=False``: then
-    ``?anything`` cannot fill the cache with copies of one page.
+    ``?anything`` cannot fill the cache with copies of one page. ``keys`` are the purge keys of
+    a view that does not name its own (``tag``).
     """
     if view is None:
-        return functools.partial(public_response, cache_if=cache_if, uses_query=uses_query)
+        return functools.partial(public_response, cache_if=cache_if, uses_query=uses_query, keys=keys)
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
@@ -251,7 +300,7 @@ def public_response(
                 key = _response_key(request, with_query=uses_query)
                 # The version is read before the view reads any row: if the content changes
                 # meanwhile, what this request stores is already stale and never served.
-                version, entry = _lookup(backend, key)
+                version, entry = _lookup(backend, key, fresh=REFRESH_HEADER in request.META)
             except Exception:
                 logger.exception("The public response cache is unavailable; rendering")
                 key = entry = None
@@ -261,6 +310,8 @@ def public_response(
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         _add_body_etag(response)
+        if keys and response.status_code in PUBLIC_STATUSES:
+            tag(response, keys)
         if key is not None and response.status_code in _STORED_STATUSES and not response.cookies:
             try:
                 backend.set(key, (version, _stored(response)), timeout=settings.PUBLIC_CACHE_MAX_AGE)

@@ -34,6 +34,7 @@ from public import serializers
 from public.listing import ListRow
 from public.notices import PublicStatus
 from public.publications import PublicArticle, PublishedPage, public_references, published_page
+from public.purging.keys import cache_keys_of
 
 # What a stored document holds (``serializers.publication_snapshot`` and ``list_row_snapshot``).
 # Bump it with any change to their output: documents of another version are never served.
@@ -83,12 +84,16 @@ def store_documents(publications) -> int:
     rendering the same publication cannot collide.
     """
     document_format_now = document_format()
+    publications = list(publications)
+    # The purge keys of its responses (public.purging), stored with it: not read per request.
+    cache_keys = cache_keys_of(publications)
     documents = [
         PublicationDocument(
             publication=publication,
             format=document_format_now,
             json=render_document(publication),
             list_row=render_list_row(publication),
+            cache_keys=cache_keys[publication.pk],
         )
         for publication in publications
     ]
@@ -96,7 +101,7 @@ def store_documents(publications) -> int:
         documents,
         update_conflicts=True,
         unique_fields=["publication"],
-        update_fields=["format", "json", "list_row", "rendered_at"],
+        update_fields=["format", "json", "list_row", "cache_keys", "rendered_at"],
     )
     return len(documents)
 
@@ -111,8 +116,13 @@ def store_new_publication(*, publication: Publication, **_signal) -> None:
 
 
 def publications_without_document():
-    """Current publications with no document in the current format (``render_public_documents``)."""
-    return Publication.objects.current().exclude(document__format=document_format()).order_by("pk")
+    """Current publications with no document in the current format, or one without its purge keys
+    (``render_public_documents``)."""
+    return (
+        Publication.objects.current()
+        .exclude(document__format=document_format(), document__cache_keys__gt="")
+        .order_by("pk")
+    )
 
 
 def article_json(article: PublicArticle, request) -> bytes:

@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from public import caching, listing
+from public.purging import keys
 
 FEED_LENGTH = 50
 
@@ -67,4 +68,4 @@ class LatestArticlesFeed(Feed):
         return [publication.topic_name]
 
 
-latest_articles = caching.public_response(LatestArticlesFeed(), uses_query=False)
+latest_articles = caching.public_response(LatestArticlesFeed(), uses_query=False, keys=keys.LIST_KEYS)

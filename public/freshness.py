@@ -37,10 +37,11 @@ WATCHED_M2M = (Article.authors.through, BoardMember.specialties.through)
 KEPT_CHANGES = 1000
 
 
-def content_version() -> str:
-    """The current content version, read from the database at most once per interval."""
+def content_version(*, fresh: bool = False) -> str:
+    """The current content version, read from the database at most once per interval, or now
+    when ``fresh`` (a proxy refreshing its copy after a purge: ``public.purging``)."""
     memory = caches[LOCAL_CACHE]
-    version = memory.get(VERSION_KEY)
+    version = None if fresh else memory.get(VERSION_KEY)
     if version is None:
         version = read_content_version()
         memory.set(VERSION_KEY, version, timeout=settings.PUBLIC_FRESHNESS_SECONDS)

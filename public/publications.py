@@ -23,6 +23,7 @@ from public.notices import (
     publication_notices,
     retraction_notice,
 )
+from public.purging.keys import cache_keys_read
 from public.sql import read_one
 
 
@@ -46,10 +47,17 @@ class PublicationFacts:
     article_updated_at: datetime
     retraction_notice: str
     retracted_at: datetime | None
+    # The purge keys stored with its document (public.purging.keys); None until it is rendered.
+    cache_keys: str | None
 
     @property
     def pk(self) -> int:
         return self.id
+
+    @property
+    def surrogate_keys(self) -> str:
+        """Its responses' ``Surrogate-Key``: stored with its document, read now when there is none."""
+        return self.cache_keys or cache_keys_read(self.id)
 
 
 @dataclass(slots=True)
@@ -111,7 +119,7 @@ _PUBLICATION_FACTS = """
         WHERE c.publication_id = p.id AND s.retracted_on IS NOT NULL
     ) AS cites_retracted_source,
     a.status AS article_status, a.review_due_reason, a.updated_at AS article_updated_at,
-    a.retraction_notice, a.retracted_at
+    a.retraction_notice, a.retracted_at, d.cache_keys
 """
 _PUBLISHED_PAGE = f"""
     SELECT {_PUBLICATION_FACTS},
@@ -119,15 +127,16 @@ _PUBLISHED_PAGE = f"""
            p.authors, p.reviewers, p."references", p.created_at, p.last_reviewed_at
     FROM articles_publication p
     JOIN articles_article a ON a.id = p.article_id
+    LEFT JOIN articles_publicationdocument d ON d.publication_id = p.id
 """
 PUBLISHED_PAGE_SQL = _PUBLISHED_PAGE + "WHERE p.slug = %s AND p.superseded_at IS NULL"
 PUBLISHED_PAGE_BY_ID_SQL = _PUBLISHED_PAGE + "WHERE p.id = %s"
 # The detail API reads the snapshot already rendered, in the format it asks for (or none).
 STORED_ARTICLE_SQL = f"""
-    SELECT {_PUBLICATION_FACTS}, d.json AS document
+    SELECT {_PUBLICATION_FACTS}, CASE WHEN d.format = %s THEN d.json END AS document
     FROM articles_publication p
     JOIN articles_article a ON a.id = p.article_id
-    LEFT JOIN articles_publicationdocument d ON d.publication_id = p.id AND d.format = %s
+    LEFT JOIN articles_publicationdocument d ON d.publication_id = p.id
     WHERE p.slug = %s AND p.superseded_at IS NULL
 """
 

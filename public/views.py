@@ -18,6 +18,7 @@ from articles.models import Article, Audience, Status
 from articles.rendering import NumberedReference, reference_list_html
 from editorial.context_processors import site as site_context
 from public import board, caching, listing, notices, pending, publications
+from public.purging import keys
 from public.structured_data import json_ld_script, medical_web_page
 
 PAGE_SIZE = 20
@@ -98,7 +99,7 @@ def article_list(request):
     )
     modified = [notices.last_modified(p, today=today) for p in page] + [a.updated_at for a in pending]
     last_modified = max(modified, default=None)
-    return caching.answer(
+    response = caching.answer(
         request,
         etag=etag,
         last_modified=last_modified,
@@ -116,6 +117,7 @@ def article_list(request):
             },
         ),
     )
+    return caching.tag(response, keys.list_keys(filters.get("topic")))
 
 
 def _pending_list(filters: dict) -> list[Article]:
@@ -151,12 +153,13 @@ def article_detail(request, slug: str):
         raise Http404("No approved article has this address.")
     publication = article.publication
     if article.is_retracted:
-        return render(
+        response = render(
             request,
             "public/article_retracted.html",
             {"publication": publication, "notices": article.notices},
             status=410,
         )
+        return caching.tag(response, publication.surrogate_keys)
     url = caching.absolute_url(request, with_query=False)
     etag = caching.etag_for(
         "html-detail",
@@ -166,7 +169,7 @@ def article_detail(request, slug: str):
         [(notice.kind, notice.message) for notice in article.notices],
         [reference["retracted"] for reference in article.references],
     )
-    return caching.answer(
+    response = caching.answer(
         request,
         etag=etag,
         last_modified=article.last_modified,
@@ -188,6 +191,7 @@ def article_detail(request, slug: str):
             },
         ),
     )
+    return caching.tag(response, publication.surrogate_keys)
 
 
 def _pending_page(request, article: Article):
@@ -215,10 +219,11 @@ def _pending_page(request, article: Article):
         }
         return render(request, "public/article_pending.html", context)
 
-    return caching.answer(request, etag=etag, last_modified=last_modified, render=page)
+    response = caching.answer(request, etag=etag, last_modified=last_modified, render=page)
+    return caching.tag(response, keys.joined([keys.EVERYTHING, keys.article(article.pk)]))
 
 
-@caching.public_response(uses_query=False)
+@caching.public_response(uses_query=False, keys=keys.BOARD_KEYS)
 def editorial_policy(request):
     """How the medical advisory board reviews content, from the board and policy rows.
 

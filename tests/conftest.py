@@ -119,10 +119,11 @@ def approved(under_review, reviewers):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """In CI, a suite whose browser or Redis tests were skipped is not a green suite."""
+    """In CI, a suite whose browser, Redis or nginx tests were skipped is not a green suite."""
     required = {
         "browser": os.environ.get("REQUIRE_BROWSER_TESTS") == "1",
         "redis": os.environ.get("REQUIRE_REDIS_TESTS") == "1",
+        "nginx": os.environ.get("REQUIRE_NGINX_TESTS") == "1",
     }
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None or session.config.option.collectonly:

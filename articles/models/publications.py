@@ -167,6 +167,9 @@ class PublicationDocument(models.Model):
     )
     json = models.TextField(_("JSON"))
     list_row = models.TextField(_("list row JSON"))
+    # The read side's purge keys of the publication's responses (``public.purging.keys``), kept
+    # here so that a request names them without reading the cited sources.
+    cache_keys = models.TextField(_("cache keys"), blank=True, default="")
     rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
 
     class Meta:

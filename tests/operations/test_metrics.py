@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
+from public.models import PurgeRequest
 from reviews.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,18 @@ def test_the_outbox_backlog_and_the_age_of_its_oldest_row(client, editor, author
     samples = scrape(client)
     assert samples[("editorial_outbox_pending", label)] == 0
     assert samples[("editorial_outbox_oldest_pending_seconds", label)] == 0
+
+
+def test_the_purge_outbox_backlog(client):
+    waiting = PurgeRequest.objects.create(key="article-1")
+    PurgeRequest.objects.filter(pk=waiting.pk).update(queued_at=timezone.now() - timedelta(minutes=5))
+    PurgeRequest.objects.create(key="topic-1")
+    label = frozenset({"outbox": "purges"}.items())
+
+    samples = scrape(client)
+
+    assert samples[("editorial_outbox_pending", label)] == 2
+    assert 300 <= samples[("editorial_outbox_oldest_pending_seconds", label)] < 360
 
 
 def test_not_served_to_the_internet(client):

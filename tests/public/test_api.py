@@ -278,7 +278,7 @@ def test_retracted_article_answers_410_with_its_notice(client, published, editor
     assert body["notices"][0]["kind"] == "retracted"
     assert body["title"] == published.title
     assert "body_html" not in body
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, max-age=300, s-maxage=86400, stale-while-revalidate=60, stale-if-error=86400"
 
 
 # Notices -------------------------------------------------------------------------------------

@@ -31,15 +31,20 @@ def test_public_responses_carry_validators_and_public_cache_control(client, publ
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["ETag"].startswith('"'), url
-        assert response["Cache-Control"] == "public, max-age=300", url
+        assert response["Cache-Control"] == "public, max-age=300, s-maxage=86400, stale-while-revalidate=60, stale-if-error=86400", url
     for url in urls_for(published)[:4]:
         assert client.get(url).has_header("Last-Modified"), url
 
 
-def test_max_age_follows_the_setting(client, published, settings):
+def test_cache_control_follows_the_settings(client, published, settings):
     settings.PUBLIC_CACHE_MAX_AGE = 60
+    settings.PUBLIC_SHARED_MAX_AGE = 3600
+    settings.PUBLIC_STALE_WHILE_REVALIDATE = 30
+    settings.PUBLIC_STALE_IF_ERROR = 600
 
-    assert client.get(f"/api/v1/articles/{published.slug}/")["Cache-Control"] == "public, max-age=60"
+    assert client.get(f"/api/v1/articles/{published.slug}/")["Cache-Control"] == (
+        "public, max-age=60, s-maxage=3600, stale-while-revalidate=30, stale-if-error=600"
+    )
 
 
 def test_editorial_responses_are_private_and_not_stored(client, published, editor):
@@ -98,7 +103,7 @@ def test_a_matching_if_none_match_answers_304_without_rendering(client, publishe
 
     assert response.status_code == 304
     assert response["ETag"] == etag
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, max-age=300, s-maxage=86400, stale-while-revalidate=60, stale-if-error=86400"
     assert response.content == b""
 
 
@@ -180,7 +185,7 @@ def test_a_stored_response_costs_no_query(client, published, django_assert_num_q
         not_modified = client.get(url, headers={"If-None-Match": first["ETag"]})
 
     assert again.content == first.content and again["ETag"] == first["ETag"]
-    assert again["Cache-Control"] == "public, max-age=300"
+    assert again["Cache-Control"] == "public, max-age=300, s-maxage=86400, stale-while-revalidate=60, stale-if-error=86400"
     assert not_modified.status_code == 304 and not_modified["ETag"] == first["ETag"]
 
 

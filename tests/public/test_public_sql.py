@@ -46,6 +46,7 @@ def published_pages_by_orm():
             article_updated_at=F("article__updated_at"),
             retraction_notice=F("article__retraction_notice"),
             retracted_at=F("article__retracted_at"),
+            cache_keys=F("document__cache_keys"),
         )
         .values(*(field.name for field in dataclass_fields(publications.PublishedPage)))
     )
