@@ -8,73 +8,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticleIndexPage',
+            name="ArticleIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.TextField(blank=True)),
-                ('body', wagtail.fields.RichTextField(blank=True)),
-                ('audience', models.CharField(choices=[('patient', 'Patient'), ('clinician', 'Clinician')], default='patient', max_length=16)),
-                ('topic', models.CharField(blank=True, max_length=100)),
-                ('status_label', models.CharField(default='Approved', max_length=50)),
-                ('last_reviewed', models.DateTimeField(blank=True, null=True)),
-                ('next_review_due', models.DateField(blank=True, null=True)),
-                ('first_published', models.DateTimeField(blank=True, null=True)),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("body", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("patient", "Patient"), ("clinician", "Clinician")],
+                        default="patient",
+                        max_length=16,
+                    ),
+                ),
+                ("topic", models.CharField(blank=True, max_length=100)),
+                ("status_label", models.CharField(default="Approved", max_length=50)),
+                ("last_reviewed", models.DateTimeField(blank=True, null=True)),
+                ("next_review_due", models.DateField(blank=True, null=True)),
+                ("first_published", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('number', models.PositiveIntegerField()),
-                ('formatted', models.TextField()),
-                ('doi', models.CharField(blank=True, max_length=200)),
-                ('pmid', models.CharField(blank=True, max_length=20)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('retracted', models.BooleanField(default=False)),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='wagtail_articles.articlepage')),
+                (
+                    "id",
+                    models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("number", models.PositiveIntegerField()),
+                ("formatted", models.TextField()),
+                ("doi", models.CharField(blank=True, max_length=200)),
+                ("pmid", models.CharField(blank=True, max_length=20)),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("retracted", models.BooleanField(default=False)),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="wagtail_articles.articlepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Reviewer',
+            name="Reviewer",
             fields=[
-                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=200)),
-                ('credentials', models.CharField(blank=True, max_length=200)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewers', to='wagtail_articles.articlepage')),
+                (
+                    "id",
+                    models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("name", models.CharField(max_length=200)),
+                ("credentials", models.CharField(blank=True, max_length=200)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviewers",
+                        to="wagtail_articles.articlepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

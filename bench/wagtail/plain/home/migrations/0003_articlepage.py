@@ -7,26 +7,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('home', '0002_create_homepage'),
-        ('wagtailcore', '0098_apitoken'),
+        ("home", "0002_create_homepage"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.TextField(blank=True)),
-                ('body', wagtail.fields.RichTextField(blank=True)),
-                ('audience', models.CharField(blank=True, max_length=100)),
-                ('last_reviewed', models.DateField(blank=True, null=True)),
-                ('references', wagtail.fields.StreamField([('reference', 4)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {}), 1: ('wagtail.blocks.IntegerBlock', (), {}), 2: ('wagtail.blocks.CharBlock', (), {'required': False}), 3: ('wagtail.blocks.URLBlock', (), {'required': False}), 4: ('wagtail.blocks.StructBlock', [[('authors', 0), ('title', 0), ('source', 0), ('year', 1), ('doi', 2), ('url', 3)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("body", wagtail.fields.RichTextField(blank=True)),
+                ("audience", models.CharField(blank=True, max_length=100)),
+                ("last_reviewed", models.DateField(blank=True, null=True)),
+                (
+                    "references",
+                    wagtail.fields.StreamField(
+                        [("reference", 4)],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {}),
+                            1: ("wagtail.blocks.IntegerBlock", (), {}),
+                            2: ("wagtail.blocks.CharBlock", (), {"required": False}),
+                            3: ("wagtail.blocks.URLBlock", (), {"required": False}),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("authors", 0),
+                                        ("title", 0),
+                                        ("source", 0),
+                                        ("year", 1),
+                                        ("doi", 2),
+                                        ("url", 3),
+                                    ]
+                                ],
+                                {},
+                            ),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -64,23 +64,29 @@ class Command(BaseCommand):
                 first_published=last_reviewed - timedelta(days=400 + i % 200),
             )
             for r in range(2):
-                page.reviewers.add(Reviewer(
-                    name=NAMES[(i + r) % len(NAMES)],
-                    credentials=CREDENTIALS[(i + r) % len(CREDENTIALS)],
-                    signed_at=last_reviewed + timedelta(hours=r),
-                ))
+                page.reviewers.add(
+                    Reviewer(
+                        name=NAMES[(i + r) % len(NAMES)],
+                        credentials=CREDENTIALS[(i + r) % len(CREDENTIALS)],
+                        signed_at=last_reviewed + timedelta(hours=r),
+                    )
+                )
             for n in range(1, 6):
                 pmid = str(30000000 + i * 10 + n)
-                page.references.add(Reference(
-                    number=n,
-                    formatted=(f"{rng.choice(NAMES).split()[-1]} A, et al. "
-                               f"{sentence(rng)} {rng.choice(JOURNALS)}. "
-                               f"{2010 + (i + n) % 15};{10 + n}({n}):{100 + i}-{110 + i}."),
-                    doi=f"10.1000/ref.{i + 1}.{n}",
-                    pmid=pmid,
-                    url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
-                    retracted=(i + n) % 97 == 0,
-                ))
+                page.references.add(
+                    Reference(
+                        number=n,
+                        formatted=(
+                            f"{rng.choice(NAMES).split()[-1]} A, et al. "
+                            f"{sentence(rng)} {rng.choice(JOURNALS)}. "
+                            f"{2010 + (i + n) % 15};{10 + n}({n}):{100 + i}-{110 + i}."
+                        ),
+                        doi=f"10.1000/ref.{i + 1}.{n}",
+                        pmid=pmid,
+                        url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/",
+                        retracted=(i + n) % 97 == 0,
+                    )
+                )
             index.add_child(instance=page)
             page.save_revision().publish()
             if i % 100 == 99 or i == count - 1:
