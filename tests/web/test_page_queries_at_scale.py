@@ -59,7 +59,11 @@ PAGES = [
 
 
 def test_editorial_pages_do_not_query_more_with_more_articles(author, editor, reviewers, topic):
-    clients = {"editor": client_for(editor), "reviewer": client_for(reviewers[0].user), "author": client_for(author)}
+    clients = {
+        "editor": client_for(editor),
+        "reviewer": client_for(reviewers[0].user),
+        "author": client_for(author),
+    }
     # More than a dashboard shows already: past that, only the rows' content changes.
     add_articles(3, author=author, editor=editor, reviewers=reviewers, topic=topic)
     few = {(who, path): queries(clients[who], path) for who, path in PAGES}
