@@ -22,12 +22,7 @@ def test_submit_moves_draft_to_submitted_and_opens_a_round(article, author):
     assert warnings == []
     assert article.review_rounds.get().status == RoundStatus.PENDING
     entry = TransitionLog.objects.get(article=article)
-    assert (entry.from_status, entry.to_status, entry.actor, entry.comment) == (
-        "draft",
-        "submitted",
-        author,
-        "ready",
-    )
+    assert (entry.from_status, entry.to_status, entry.actor, entry.comment) == ("draft", "submitted", author, "ready")
     assert entry.content_hash == article.content_hash
     latest = article.history.latest()
     assert latest.history_change_reason == "submit: ready"
@@ -91,10 +86,7 @@ def test_quorum_of_approvals_with_specialty_match_approves_and_publishes(under_r
     assert (article.next_review_due - article.last_reviewed_at.date()).days == 365
     publication = Publication.objects.current().get(article=article)
     assert publication.content_hash == article.content_hash
-    assert [r["name"] for r in publication.reviewers] == [
-        reviewers[1].display_name,
-        reviewers[0].display_name,
-    ]
+    assert [r["name"] for r in publication.reviewers] == [reviewers[1].display_name, reviewers[0].display_name]
     assert all(r["credentials"] and r["signed_at"] for r in publication.reviewers)
     assert publication.approved_by is None  # the quorum approved it
     assert article.review_rounds.get().status == RoundStatus.APPROVED
@@ -150,11 +142,7 @@ def test_an_author_who_is_also_an_editor_cannot_approve(topic, reviewers):
 def test_author_cannot_sign_off_own_article(under_review, author):
     with pytest.raises(PermissionDenied, match="cannot review their own"):
         workflow.sign_off(
-            actor=author,
-            article=under_review,
-            decision="approve",
-            attestation=True,
-            conflict_of_interest=False,
+            actor=author, article=under_review, decision="approve", attestation=True, conflict_of_interest=False
         )
 
 
@@ -177,10 +165,7 @@ def test_reviewer_with_declared_conflict_cannot_sign_off(under_review, reviewers
 def test_sign_off_declaring_a_conflict_is_refused_and_changes_nothing(under_review, reviewers):
     with pytest.raises(PermissionDenied):
         workflow.sign_off(
-            actor=reviewers[0].user,
-            article=under_review,
-            decision="approve",
-            attestation=True,
+            actor=reviewers[0].user, article=under_review, decision="approve", attestation=True,
             conflict_of_interest=True,
         )
     assert not SignOff.objects.exists()
@@ -190,10 +175,7 @@ def test_sign_off_declaring_a_conflict_is_refused_and_changes_nothing(under_revi
 def test_attestation_is_required(under_review, reviewers):
     with pytest.raises(ValidationError, match="attestation"):
         workflow.sign_off(
-            actor=reviewers[0].user,
-            article=under_review,
-            decision="approve",
-            attestation=False,
+            actor=reviewers[0].user, article=under_review, decision="approve", attestation=False,
             conflict_of_interest=False,
         )
     assert not SignOff.objects.exists()
@@ -201,9 +183,7 @@ def test_attestation_is_required(under_review, reviewers):
 
 def test_one_request_changes_sends_the_article_back_with_comments(under_review, reviewers, author):
     states.sign(under_review, reviewers[0])
-    result = states.sign(
-        under_review, reviewers[1], decision="request_changes", comments="Cite the NCCN guideline."
-    )
+    result = states.sign(under_review, reviewers[1], decision="request_changes", comments="Cite the NCCN guideline.")
 
     article = result.article
     assert article.status == Status.CHANGES_REQUESTED
@@ -217,24 +197,16 @@ def test_one_request_changes_sends_the_article_back_with_comments(under_review, 
 def test_request_changes_needs_comments(under_review, reviewers):
     with pytest.raises(ValidationError, match="what to change"):
         workflow.sign_off(
-            actor=reviewers[0].user,
-            article=under_review,
-            decision="request_changes",
-            comments=" ",
-            attestation=True,
-            conflict_of_interest=False,
+            actor=reviewers[0].user, article=under_review, decision="request_changes", comments=" ",
+            attestation=True, conflict_of_interest=False,
         )
 
 
 def test_stale_content_hash_is_refused(under_review, reviewers):
     with pytest.raises(services.StaleContent):
         workflow.sign_off(
-            actor=reviewers[0].user,
-            article=under_review,
-            decision="approve",
-            attestation=True,
-            conflict_of_interest=False,
-            content_hash="0" * 64,
+            actor=reviewers[0].user, article=under_review, decision="approve", attestation=True,
+            conflict_of_interest=False, content_hash="0" * 64,
         )
 
 
@@ -288,9 +260,7 @@ def test_revise_keeps_the_publication_live_until_the_next_approval(approved, aut
     assert article.status == Status.DRAFT
     assert Publication.objects.current().get(article=article) == first
 
-    services.article_update_content(
-        actor=author, article=article, changes={"title": "Back spasms: 2nd edition"}
-    )
+    services.article_update_content(actor=author, article=article, changes={"title": "Back spasms: 2nd edition"})
     states.submitted(article, author)
     workflow.start_review(actor=editor, article=article)
     states.approved(article, reviewers[:2])
@@ -336,22 +306,17 @@ def test_available_actions_match_what_would_succeed(under_review, author, editor
 
 def test_quorums_of_many_articles_are_each_articles_quorum(author, editor, reviewers, topic, other_topic):
     """The editor's dashboard counts many quorums at once; each is what the workflow counts."""
-    matched = states.under_review(
-        states.submitted(factories.ArticleFactory(author=author, topic=topic), author), editor, reviewers[:2]
-    )
+
+    def under_review(title, article_topic, members):
+        article = factories.ArticleFactory(author=author, topic=article_topic, title=title)
+        return states.under_review(states.submitted(article, author), editor, members)
+
+    matched = under_review("Matched", topic, reviewers[:2])
     states.sign(matched, reviewers[0])
-    unmatched = states.under_review(
-        states.submitted(factories.ArticleFactory(author=author, topic=topic, title="Other"), author),
-        editor,
-        reviewers[1:3],
-    )
+    unmatched = under_review("Unmatched", topic, reviewers[1:3])
     states.sign(unmatched, reviewers[1])
     states.sign(unmatched, reviewers[2])
-    untouched = states.under_review(
-        states.submitted(factories.ArticleFactory(author=author, topic=other_topic, title="Third"), author),
-        editor,
-        reviewers[1:3],
-    )
+    untouched = under_review("Untouched", other_topic, reviewers[1:3])
     articles = [matched, unmatched, untouched]
     for article in articles:
         article.refresh_from_db()
@@ -359,8 +324,4 @@ def test_quorums_of_many_articles_are_each_articles_quorum(author, editor, revie
     together = quorum.quorums_for(articles)
 
     assert together == {article.pk: quorum.quorum_for(article) for article in articles}
-    assert [(q.approvals, q.specialty_matched) for q in together.values()] == [
-        (1, True),
-        (2, False),
-        (0, False),
-    ]
+    assert [(q.approvals, q.specialty_matched) for q in together.values()] == [(1, True), (2, False), (0, False)]
