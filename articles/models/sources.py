@@ -96,7 +96,7 @@ class Source(models.Model):
                 fields=["retracted_on"], condition=Q(retracted_on__isnull=False), name="source_retracted_idx"
             ),
             # The library page without a search: the latest additions, a page at a time. A search
-            # has PostgreSQL-only trigram indexes, made in migration 0016.
+            # has PostgreSQL-only trigram indexes, made in migration 0015.
             models.Index(fields=["-created_at", "key"], name="source_recent_idx"),
         ]
 

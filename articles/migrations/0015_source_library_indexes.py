@@ -35,7 +35,7 @@ def drop_search_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_latest_revision_and_recently_changed_indexes"),
+        ("articles", "0014_latest_revision_and_recently_changed_indexes"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_listed_view_anti_join'),
+        ('articles', '0013_listed_publication_view'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
