@@ -223,7 +223,8 @@ def _dated_models():
 
 
 def measure(*, repeat: int, revisions: int, rounds: int) -> dict[str, list[Step]]:
-    """The median of ``repeat`` runs of each step, on the fresh and on the long-history article."""
+    """The median of ``repeat`` runs of each step, on the fresh and on the long-history article,
+    taken in turn."""
     from django.db import transaction
 
     from bench.seed import _cast
@@ -236,15 +237,20 @@ def measure(*, repeat: int, revisions: int, rounds: int) -> dict[str, list[Step]
                 f"workflow-bench-history-{revisions}-{rounds}", cast, revisions=revisions, rounds=rounds
             ),
         }
-    results = {}
-    for label, article in articles.items():
+    for article in articles.values():
         run_once(article, cast)  # warm-up
-        runs = [run_once(article, cast) for _ in range(repeat)]
-        results[label] = [
+    # One run on each article in turn, so that the machine's drift falls on both alike.
+    runs = {label: [] for label in articles}
+    for _ in range(repeat):
+        for label, article in articles.items():
+            runs[label].append(run_once(article, cast))
+    return {
+        label: [
             Step(steps[0].name, steps[0].queries, statistics.median(step.seconds for step in steps))
-            for steps in zip(*runs, strict=True)
+            for steps in zip(*article_runs, strict=True)
         ]
-    return results
+        for label, article_runs in runs.items()
+    }
 
 
 def report(results: dict[str, list[Step]]) -> None:

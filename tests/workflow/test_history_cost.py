@@ -72,6 +72,9 @@ def test_the_latest_revision_is_read_from_its_index(author, topic):
         factories.ArticleFactory(author=author, topic=topic, title=f"Later {k}")
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {first.history.model._meta.db_table}")
+        if connection.vendor == "postgresql":
+            # A table this small is read whole; the choice under test is between its indexes.
+            cursor.execute("SET LOCAL enable_seqscan = off")
 
     plan = first.history.order_by("-history_id").values("history_id")[:1].explain()
 
