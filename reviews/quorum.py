@@ -133,6 +133,34 @@ def _counting(approvals: list[SignOff], article: Article, authors: set[int]) -> 
     ]
 
 
+def _authors_of(articles) -> dict[int, set[int]]:
+    authors: dict[int, set[int]] = {article.pk: set() for article in articles}
+    through = Article.authors.through.objects.filter(article__in=articles)
+    for article_id, user_id in through.values_list("article_id", "user_id"):
+        authors[article_id].add(user_id)
+    return authors
+
+
+def _specialties_of(reviewer_ids: set[int]) -> set[tuple[int, int]]:
+    """(board member, specialty) pairs of these reviewers."""
+    if not reviewer_ids:
+        return set()
+    through = BoardMember.specialties.through.objects.filter(boardmember_id__in=reviewer_ids)
+    return set(through.values_list("boardmember_id", "specialty_id"))
+
+
+def _retracted_keys_of(articles) -> dict[int, list[str]]:
+    """The keys of the retracted sources each article cites, in citation order."""
+    # A source retracted after submission blocks approval until the citation is replaced.
+    retracted: dict[int, list[str]] = {}
+    citations = Citation.objects.filter(article__in=articles, source__retracted_on__isnull=False)
+    for article_id, key in citations.order_by("article_id", "number").values_list(
+        "article_id", "source__key"
+    ):
+        retracted.setdefault(article_id, []).append(key)
+    return retracted
+
+
 def quorum_for(article: Article, review_round: ReviewRound | None = None) -> Quorum:
     """Count the approvals that count in ``review_round`` (the open round by default)."""
     return quorums_for([article], {article.pk: review_round or open_round(article)})[article.pk]
@@ -148,11 +176,7 @@ def quorums_for(articles, rounds: dict[int, ReviewRound | None] | None = None) -
         open_rounds = ReviewRound.objects.filter(article__in=articles, status__in=OPEN_ROUND_STATUSES)
         rounds = {review_round.article_id: review_round for review_round in open_rounds}
     policy = _policies_for(article.topic_id for article in articles)
-    authors: dict[int, set[int]] = {article.pk: set() for article in articles}
-    for article_id, user_id in Article.authors.through.objects.filter(article__in=articles).values_list(
-        "article_id", "user_id"
-    ):
-        authors[article_id].add(user_id)
+    authors = _authors_of(articles)
     approvals = _approvals_in([r for r in rounds.values() if r is not None])
     counted = {
         article.pk: _counting(
@@ -160,23 +184,10 @@ def quorums_for(articles, rounds: dict[int, ReviewRound | None] | None = None) -
         )
         for article in articles
     }
-    reviewer_ids = {s.assignment.reviewer_id for signoffs in counted.values() for s in signoffs}
-    specialties = (
-        set(
-            BoardMember.specialties.through.objects.filter(boardmember_id__in=reviewer_ids).values_list(
-                "boardmember_id", "specialty_id"
-            )
-        )
-        if reviewer_ids
-        else set()
+    specialties = _specialties_of(
+        {s.assignment.reviewer_id for signoffs in counted.values() for s in signoffs}
     )
-    # A source retracted after submission blocks approval until the citation is replaced.
-    retracted: dict[int, list[str]] = {}
-    citations = Citation.objects.filter(article__in=articles, source__retracted_on__isnull=False)
-    for article_id, key in citations.order_by("article_id", "number").values_list(
-        "article_id", "source__key"
-    ):
-        retracted.setdefault(article_id, []).append(key)
+    retracted = _retracted_keys_of(articles)
     quorums = {}
     for article in articles:
         article_policy = policy(article)
