@@ -4,8 +4,10 @@
 
 1. Makes (or reuses) a separate bench database: a SQLite file in ``--workdir`` by default, or
    ``DATABASE_URL`` (its database name must contain "bench": the run migrates and writes to it).
-2. Seeds N published articles (``bench/seed.py``) and collects the static files.
-3. Counts the SQL queries of one request per scenario, cold and cached, in process.
+2. Seeds N articles in a realistic mix of states (``bench/seed.py``) and collects the static files.
+3. Counts the SQL queries of one request per scenario, cold and cached, in process, and times
+   the editorial pages and the review steps on a long history (``bench/editorial.py``,
+   ``bench/workflow.py``; ``--skip-editorial`` leaves them out).
 4. Serves ``bench.settings`` (production settings: DEBUG off, a SECRET_KEY, manifest static files)
    with gunicorn, 2 sync workers, on 127.0.0.1, twice: without a response cache ("cold": every
    request reads the database and renders) and with one ("cached", after a warm-up pass).
