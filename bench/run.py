@@ -4,8 +4,10 @@
 
 1. Makes (or reuses) a separate bench database: a SQLite file in ``--workdir`` by default, or
    ``DATABASE_URL`` (its database name must contain "bench": the run migrates and writes to it).
-2. Seeds N published articles (``bench/seed.py``) and collects the static files.
-3. Counts the SQL queries of one request per scenario, cold and cached, in process.
+2. Seeds N articles in a realistic mix of states (``bench/seed.py``) and collects the static files.
+3. Counts the SQL queries of one request per scenario, cold and cached, in process, and times
+   the editorial pages and the review steps on a long history (``bench/editorial.py``,
+   ``bench/workflow.py``; ``--skip-editorial`` leaves them out).
 4. Serves ``bench.settings`` (production settings: DEBUG off, a SECRET_KEY, manifest static files)
    with gunicorn, 2 sync workers, on 127.0.0.1, twice: without a response cache ("cold": every
    request reads the database and renders) and with one ("cached", after a warm-up pass).
@@ -67,6 +69,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cache", choices=["locmem", "redis"], default="locmem")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "editorial-bench"))
     parser.add_argument("--python-load", action="store_true", help="use bench/load.py even if wrk exists")
+    parser.add_argument(
+        "--skip-editorial", action="store_true", help="leave out the editorial pages and the workflow steps"
+    )
+    parser.add_argument("--only", nargs="*", help="the scenarios to load (default: all)")
     return parser.parse_args()
 
 
@@ -95,11 +101,19 @@ def bench_environment(args: argparse.Namespace, workdir: Path) -> dict:
 
 
 def scenario_paths(slugs: list[str]) -> dict[str, list[str]]:
-    """The paths each scenario loads, in order: every article, and up to 50 list pages."""
+    """The paths each scenario loads, in order: every article; up to 50 list pages; the first
+    page; a page halfway down the list; a topic; a search (``bench.seed.SEARCH_TERM``)."""
+    from bench.seed import SEARCH_TERM, TOPICS
+
     pages = max(1, min(50, len(slugs) // 20))
+    deep = max(1, len(slugs) // 40)
     return {
         "api detail": [f"/api/v1/articles/{slug}/" for slug in slugs],
         "api list of 20": [f"/api/v1/articles/?page={p}" for p in range(1, pages + 1)],
+        "api list first": ["/api/v1/articles/"],
+        "api list deep": [f"/api/v1/articles/?page={deep}"],
+        "api list topic": [f"/api/v1/articles/?topic={TOPICS[0].lower()}"],
+        "api list search": [f"/api/v1/articles/?q={SEARCH_TERM}"],
         "html detail": [f"/articles/{slug}/" for slug in slugs],
     }
 
@@ -130,7 +144,16 @@ def prepare(args: argparse.Namespace, env: dict, workdir: Path) -> tuple[list[st
     slugs = seed(args.articles)
     # As a deploy does: a bench database seeded by earlier code gets documents in today's format.
     call_command("render_public_documents", verbosity=0)
-    print(f"seeded {len(slugs)} published articles in {time.monotonic() - started:.1f}s", flush=True)
+    print(
+        f"{args.articles} articles, {len(slugs)} of them listed, ready in {time.monotonic() - started:.1f}s "
+        f"(load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+    if not args.skip_editorial:
+        from bench import editorial, workflow
+
+        editorial.report(editorial.measure(requests=10))
+        workflow.report(workflow.measure(repeat=5, revisions=1000, rounds=50))
 
     client = Client(HTTP_HOST="127.0.0.1")
     scenarios = scenario_paths(slugs)
@@ -252,6 +275,8 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     env = bench_environment(args, workdir)
     scenarios, queries = prepare(args, env, workdir)
+    if args.only:
+        scenarios = {name: paths for name, paths in scenarios.items() if name in args.only}
     load_tool = "wrk" if shutil.which("wrk") and not args.python_load else "bench/load.py"
     print(
         f"load: {load_tool}, {args.connections} connections, {args.duration}s per scenario; "
@@ -300,6 +325,8 @@ def main() -> None:
     by_key = {(name, mode.split()[0]): result for name, mode, result, _ in rows}
     print(f"load average after: {os.getloadavg()[0]:.1f} (other processes on this machine skew the figures)")
     for name, goal in (("api detail", 1000), ("api list of 20", 600)):
+        if (name, "cold") not in by_key:
+            continue
         cold, cached, bare = (by_key[(name, mode)].requests_per_second for mode in ("cold", "cached", "bare"))
         print(
             f"{name}: cold {cold:.0f} req/s ({cold / bare:.1%} of the bare view), cached {cached:.0f} "

@@ -1,23 +1,61 @@
-"""Seed the benchmark database with N published articles (body about 6 KB, 5 references each).
+"""Seed the benchmark database: N articles in a realistic mix of states, with their history.
 
-Drafts are created by the editing service (citations resolved and stored) and published by
-``articles.publishing.publish`` (real Markdown and AMA rendering). The review rounds in between
-are skipped: the public reads only Publications and the article's status, and running the board's
-workflow for every article would make seeding take minutes.
+Two thirds of the articles are approved and published; the rest are drafts, submitted, under
+review, sent back for changes, due for re-review or retracted (``MIX``). Each article has the
+rows the real workflow leaves behind: a simple-history revision per saved step, the transition
+log, its citations, its review rounds, assignments and sign-offs, and for the published ones a
+``Publication`` with its cited sources and its stored public documents, counted by the
+database's triggers like any other.
+
+The rows are written in bulk (``bulk_create``, batches of ``BATCH`` articles, one transaction
+each) rather than by running the workflow per article, which would take hours at 100,000. The
+Markdown and AMA rendering is the real publishing code's, once per body variant (an article
+cites one of ``VARIANTS`` sets of sources); the documents are rendered per publication by
+``public.documents``. Seeding is resumable: it adds articles until there are N.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import random
-from datetime import timedelta
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.utils import timezone
+from tqdm import tqdm
 
-from articles import publishing, services
-from articles.models import Article, Publication, Source, SourceType, Specialty, Status
+from articles import services
+from articles.library.bibliography import render_with_sources
+from articles.models import (
+    Article,
+    Citation,
+    Publication,
+    PublicationDocument,
+    PublishedCitation,
+    Source,
+    SourceType,
+    Specialty,
+    Status,
+)
+from bench import bulk
+from public.documents import document_format, render_document, render_list_row
+from reviews.models import (
+    ATTESTATION,
+    AssignmentStatus,
+    BoardMember,
+    Decision,
+    ReviewAssignment,
+    ReviewRound,
+    RoundStatus,
+    SignOff,
+    TransitionLog,
+)
 
 TOPICS = [
     "Cardiology",
@@ -29,8 +67,88 @@ TOPICS = [
     "Pharmacology",
     "Psychiatry",
 ]
-SOURCE_POOL = 400
+CONDITIONS = [
+    "back pain",
+    "migraine",
+    "asthma",
+    "eczema",
+    "psoriasis",
+    "diabetes",
+    "gout",
+    "anaemia",
+    "insomnia",
+    "depression",
+    "anxiety",
+    "angina",
+    "heart failure",
+    "hypertension",
+    "stroke",
+    "epilepsy",
+    "reflux",
+    "coeliac disease",
+    "hepatitis",
+    "kidney stones",
+    "glaucoma",
+    "acne",
+    "osteoporosis",
+    "arthritis",
+    "shingles",
+    "influenza",
+    "pneumonia",
+    "bronchitis",
+    "sinusitis",
+    "tinnitus",
+    "vertigo",
+    "obesity",
+    "thyroid disease",
+    "lymphoma",
+    "melanoma",
+    "leukaemia",
+    "dementia",
+    "parkinsonism",
+    "sciatica",
+    "tendinitis",
+]
+ANGLES = ["living with", "treating", "preventing", "understanding", "medicines for", "testing for"]
+# A search term of the benchmark: one condition of CONDITIONS, in 1 article of 40.
+SEARCH_TERM = "migraine"
+
+# The states, out of every 100 articles, in the order the articles are created.
+MIX = [
+    (Status.APPROVED, 66),
+    (Status.DRAFT, 10),
+    (Status.SUBMITTED, 5),
+    (Status.UNDER_REVIEW, 5),
+    (Status.CHANGES_REQUESTED, 5),
+    (Status.REVIEW_DUE, 6),
+    (Status.RETRACTED, 3),
+]
+STATE_OF_SLOT = [status for status, share in MIX for _ in range(share)]
+# The steps each state's article has taken: each is a saved revision and a log entry.
+STEPS = {
+    Status.DRAFT: [],
+    Status.SUBMITTED: ["submit"],
+    Status.UNDER_REVIEW: ["submit", "start_review"],
+    Status.CHANGES_REQUESTED: ["submit", "start_review", "request_changes"],
+    Status.APPROVED: ["submit", "start_review", "approve"],
+    Status.REVIEW_DUE: ["submit", "start_review", "approve", "flag_for_rereview"],
+    Status.RETRACTED: ["submit", "start_review", "approve", "retract"],
+}
+STEP_TARGET = {
+    "submit": Status.SUBMITTED,
+    "start_review": Status.UNDER_REVIEW,
+    "request_changes": Status.CHANGES_REQUESTED,
+    "approve": Status.APPROVED,
+    "flag_for_rereview": Status.REVIEW_DUE,
+    "retract": Status.RETRACTED,
+}
+PUBLISHED = {Status.APPROVED, Status.REVIEW_DUE, Status.RETRACTED}
+
 REFERENCES = 5
+VARIANTS = 400
+BATCH = 1000
+BOARD = 24
+ARTICLES_PER_AUTHOR = 1000
 
 PARAGRAPH = (
     "Most people with this condition improve within a few weeks with simple measures, and "
@@ -40,31 +158,15 @@ PARAGRAPH = (
     "kidney, liver or heart disease [@{b}; @{c}]. Seek urgent care for new weakness, numbness, "
     "fever, or loss of bladder or bowel control [@{d}]."
 )
+REVIEWERS = [
+    {"name": "Dr. Ann Baker", "credentials": "MD", "specialties": ["Oncology"]},
+    {"name": "Dr. Luis Chen", "credentials": "PharmD", "specialties": ["Pharmacology"]},
+]
 
 
-def _sources() -> list[Source]:
-    existing = list(Source.objects.filter(key__startswith="bench").order_by("pk"))
-    if len(existing) >= SOURCE_POOL:
-        return existing
-    rng = random.Random(7)
-    Source.objects.bulk_create(
-        Source(
-            key=f"bench{n}",
-            type=SourceType.SYSTEMATIC_REVIEW if n % 3 else SourceType.GUIDELINE,
-            title=f"Outcomes of conservative treatment in a randomised cohort, part {n}",
-            authors=[{"family": rng.choice(["Will", "Bury", "Miller", "Chen", "Patel"]), "given": "J S"}],
-            container_title="American Family Physician",
-            container_title_short="Am Fam Physician",
-            year=2010 + n % 15,
-            volume=str(90 + n % 10),
-            issue=str(1 + n % 12),
-            pages=f"{400 + n}-{410 + n}",
-            doi=f"10.5555/bench.{n}",
-            pmid=str(20000000 + n),
-        )
-        for n in range(SOURCE_POOL)
-    )
-    return list(Source.objects.filter(key__startswith="bench").order_by("pk"))
+def source_count(articles: int) -> int:
+    """The library's size for ``articles`` articles: one source for every two, at least 400."""
+    return max(400, articles // 2)
 
 
 def _body(keys: list[str], target_bytes: int) -> str:
@@ -83,66 +185,474 @@ def _body(keys: list[str], target_bytes: int) -> str:
     return "\n\n".join(sections)
 
 
-def seed(count: int, *, body_bytes: int = 6000) -> list[str]:
-    """Create ``count`` published articles; returns their slugs. Idempotent for the same count."""
-    slugs = _publish_articles(count, body_bytes)
-    with connection.cursor() as cursor:
-        # Planner statistics and (PostgreSQL) the visibility map that index-only scans rely on,
-        # as autovacuum leaves them on a live database. VACUUM cannot run in a transaction.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return slugs
+@contextlib.contextmanager
+def dates_as_given(*models):
+    """Let ``bulk_create`` keep the dates set on the objects instead of stamping now."""
+    fields = [
+        field
+        for model in models
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    for field in fields:
+        field.pre_save = _keeping_given_date(field)
+    try:
+        yield
+    finally:
+        for field in fields:
+            del field.pre_save
 
 
-@transaction.atomic
-def _publish_articles(count: int, body_bytes: int) -> list[str]:
-    existing = list(Publication.objects.current().values_list("slug", flat=True))
-    if len(existing) >= count:
-        return existing[:count]
+def _keeping_given_date(field):
+    stamp = type(field).pre_save
+
+    def pre_save(instance, add):
+        return getattr(instance, field.attname) or stamp(field, instance, add)
+
+    return pre_save
+
+
+@dataclass
+class Cast:
+    """The people of the benchmark: authors, an editor, the board."""
+
+    authors: list
+    editor: object
+    board: list[BoardMember]
+    topics: list[Specialty]
+
+
+def _cast(count: int) -> Cast:
     user_model = get_user_model()
-    author, _ = user_model.objects.get_or_create(
-        username="bench-author", defaults={"first_name": "Ada", "last_name": "Author"}
+    add_article = Permission.objects.get(codename="add_article")
+    manage_board = Permission.objects.get(codename="manage_board")
+    authors = []
+    for k in range(max(1, count // ARTICLES_PER_AUTHOR)):
+        # bench-author is the first, as in earlier bench databases.
+        name = "bench-author" if k == 0 else f"bench-author-{k}"
+        author, created = user_model.objects.get_or_create(
+            username=name, defaults={"first_name": "Ada", "last_name": f"Author {k}"}
+        )
+        if created or k == 0:
+            author.user_permissions.add(add_article)
+        authors.append(author)
+    editor, created = user_model.objects.get_or_create(
+        username="bench-editor", defaults={"first_name": "Eve", "last_name": "Editor"}
     )
-    author.user_permissions.add(Permission.objects.get(codename="add_article"))
+    editor.user_permissions.add(manage_board)
     topics = [
         Specialty.objects.get_or_create(slug=name.lower(), defaults={"name": name})[0] for name in TOPICS
     ]
-    sources = _sources()
-    reviewers = [
-        {"name": "Dr. Ann Baker", "credentials": "MD", "specialties": ["Oncology"]},
-        {"name": "Dr. Luis Chen", "credentials": "PharmD", "specialties": ["Pharmacology"]},
-    ]
-    now = timezone.now()
-    slugs = []
-    for n in range(len(existing), count):
-        cited = [sources[(n * REFERENCES + i) % len(sources)] for i in range(REFERENCES)]
-        article = services.article_create_draft(
-            actor=author,
-            title=f"Living with back pain, part {n}",
-            topic=topics[n % len(topics)],
-            summary="What helps, what to avoid, and when to see a doctor.",
-            body=_body([s.key for s in cited], body_bytes),
-            audience="patient" if n % 4 else "professional",
+    board = []
+    for k in range(BOARD):
+        user, _ = user_model.objects.get_or_create(
+            username=f"bench-reviewer-{k}", defaults={"first_name": "Rita", "last_name": f"Reviewer {k}"}
         )
-        approved_at = now - timedelta(minutes=count - n)
-        next_due = (approved_at + timedelta(days=365)).date()
-        Article.objects.filter(pk=article.pk).update(
-            created_at=approved_at - timedelta(days=7),
-            content_modified_at=approved_at - timedelta(days=1),
-            status=Status.APPROVED,
-            first_published_at=approved_at,
-            last_reviewed_at=approved_at,
-            next_review_due=next_due,
+        member, created = BoardMember.objects.get_or_create(
+            user=user, defaults={"display_name": f"Dr. Rita Reviewer {k}", "credentials": "MD"}
         )
-        article.refresh_from_db()
-        publishing.publish(
-            article,
-            article_history_id=article.history.order_by("-history_id").values_list("history_id", flat=True)[
-                0
-            ],
-            reviewers=[{**r, "signed_at": approved_at.isoformat()} for r in reviewers],
-            approved_by=None,
-            approved_at=approved_at,
-            next_review_due=next_due,
+        if created:
+            member.specialties.add(topics[k % len(topics)])
+        board.append(member)
+    return Cast(authors=authors, editor=editor, board=board, topics=topics)
+
+
+def _sources(count: int) -> list[Source]:
+    wanted = source_count(count)
+    have = Source.objects.filter(key__startswith="bench").count()
+    rng = random.Random(7)
+    families = ["Will", "Bury", "Miller", "Chen", "Patel", "Okafor", "Nguyen", "Larsen", "Silva"]
+    with dates_as_given(Source):
+        Source.objects.bulk_create(
+            (
+                Source(
+                    key=f"bench{n}",
+                    type=SourceType.SYSTEMATIC_REVIEW if n % 3 else SourceType.GUIDELINE,
+                    title=f"Outcomes of conservative treatment of {CONDITIONS[n % len(CONDITIONS)]}, "
+                    f"a randomised cohort, part {n}",
+                    authors=[{"family": rng.choice(families), "given": "J S"}],
+                    container_title="American Family Physician",
+                    container_title_short="Am Fam Physician",
+                    year=2000 + n % 25,
+                    volume=str(90 + n % 10),
+                    issue=str(1 + n % 12),
+                    pages=f"{400 + n}-{410 + n}",
+                    doi=f"10.5555/bench.{n}",
+                    pmid=str(20000000 + n),
+                    created_at=timezone.now() - timedelta(minutes=wanted - n),
+                )
+                for n in range(have, wanted)
+            ),
+            batch_size=2000,
         )
-        slugs.append(article.slug)
-    return existing + slugs
+    # The cited ones: the first VARIANTS * REFERENCES of the library.
+    return list(Source.objects.filter(key__startswith="bench").order_by("pk")[: VARIANTS * REFERENCES])
+
+
+@dataclass
+class Variant:
+    """One body and its rendering, shared by every article citing the same sources."""
+
+    sources: list[Source]
+    body: str
+    body_html: str
+    references: list[dict]
+
+
+def _variants(sources: list[Source], body_bytes: int) -> list[Variant]:
+    variants = []
+    for v in range(min(VARIANTS, len(sources) // REFERENCES)):
+        cited = sources[v * REFERENCES : (v + 1) * REFERENCES]
+        body = _body([s.key for s in cited], body_bytes)
+        rendered = render_with_sources(body, cited)
+        references = [
+            {
+                "number": ref.number,
+                "key": ref.key,
+                "formatted": ref.formatted_text,
+                "formatted_html": ref.formatted_html,
+                "doi": ref.doi,
+                "pmid": ref.pmid,
+                "url": ref.url,
+                "retracted": ref.retracted,
+            }
+            for ref in rendered.references
+        ]
+        # Numbers follow first appearance, which may differ from the list's order.
+        by_key = {s.key: s for s in cited}
+        ordered = [by_key[ref["key"]] for ref in references]
+        variants.append(Variant(sources=ordered, body=body, body_html=rendered.html, references=references))
+    return variants
+
+
+def seed(count: int, *, body_bytes: int = 6000, progress: bool = True) -> list[str]:
+    """Make the bench database hold ``count`` articles; returns the listed articles' slugs.
+
+    Idempotent for the same count: articles are only ever added.
+    """
+    have = Article.objects.filter(slug__startswith="bench-").count()
+    if have < count:
+        cast = _cast(count)
+        sources = _sources(count)
+        variants = _variants(sources, body_bytes)
+        now = timezone.now()
+        # The hash reads the body's citation keys, the same for every article of a variant.
+        keys_once = functools.lru_cache(maxsize=2 * VARIANTS)(services.find_citation_keys)
+        with (
+            mock.patch.object(services, "find_citation_keys", keys_once),
+            tqdm(
+                total=count,
+                initial=have,
+                desc="Seeding articles",
+                unit="article",
+                file=sys.stderr,
+                disable=not progress,
+            ) as bar,
+        ):
+            for start in range(have, count, BATCH):
+                stop = min(count, start + BATCH)
+                with (
+                    transaction.atomic(),
+                    dates_as_given(Article, ReviewRound, ReviewAssignment, SignOff, TransitionLog),
+                ):
+                    _seed_batch(range(start, stop), count=count, cast=cast, variants=variants, now=now)
+                bar.update(stop - start)
+        with connection.cursor() as cursor:
+            # Planner statistics, and on PostgreSQL the visibility map that the public list's
+            # index-only scans rely on, as autovacuum leaves them on a live database. VACUUM
+            # cannot run in a transaction.
+            cursor.execute("ANALYZE")
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM articles_publication, articles_article")
+    return listed_slugs()
+
+
+def listed_slugs() -> list[str]:
+    """The slugs of the listed publications, newest review first (the list's order)."""
+    return list(
+        Publication.objects.current()
+        .filter(article__retracted_at__isnull=True)
+        .order_by("-last_reviewed_at", "-id")
+        .values_list("slug", flat=True)
+    )
+
+
+@dataclass
+class Plan:
+    """One article to be, and what its steps leave behind."""
+
+    n: int
+    status: str
+    article: Article
+    variant: Variant
+    author: object
+    created: datetime
+    steps: list[tuple[str, datetime]]
+
+
+def _plan(n: int, *, count: int, cast: Cast, variants: list[Variant], now: datetime) -> Plan:
+    status = STATE_OF_SLOT[n % len(STATE_OF_SLOT)]
+    variant = variants[n % len(variants)]
+    topic = cast.topics[n % len(cast.topics)]
+    # The newest article was created yesterday, the oldest some years ago; steps a day apart.
+    created = now - timedelta(days=1, minutes=30 * (count - n))
+    steps = [(step, created + timedelta(days=i + 1)) for i, step in enumerate(STEPS[status])]
+    condition = CONDITIONS[n % len(CONDITIONS)]
+    angle = ANGLES[(n // len(CONDITIONS)) % len(ANGLES)]
+    title = f"{angle.capitalize()} {condition}, part {n}"
+    last = steps[-1][1] if steps else created
+    article = Article(
+        title=title,
+        slug=f"bench-{n}",
+        summary=f"What helps with {condition}, what to avoid, and when to see a doctor.",
+        body=variant.body,
+        audience="patient" if n % 4 else "professional",
+        topic=topic,
+        status=status,
+        created_at=created,
+        updated_at=last,
+        content_modified_at=created,
+    )
+    approved_at = dict(steps).get("approve")
+    if approved_at:
+        article.first_published_at = approved_at
+        article.last_reviewed_at = approved_at
+        article.next_review_due = (approved_at + timedelta(days=365)).date()
+    if status == Status.REVIEW_DUE:
+        article.review_due_reason = "The review interval has passed."
+    if status == Status.RETRACTED:
+        article.retracted_at = last
+        article.retraction_notice = "Withdrawn: the advice no longer reflects current guidance."
+    article.content_hash = services.compute_content_hash(article, variant.sources)
+    author = cast.authors[n % len(cast.authors)]
+    return Plan(n, status, article, variant, author, created, steps)
+
+
+def _revisions(plans: list[Plan]) -> dict[int, list]:
+    """Every plan's history rows, oldest first, saved; keyed by article id."""
+    history_model = Article.history.model
+    rows = []
+    for plan in plans:
+        states = [(Status.DRAFT, "draft created", "+", plan.created)] + [
+            (STEP_TARGET[step], step, "~", at) for step, at in plan.steps
+        ]
+        values = {
+            field.attname: getattr(plan.article, field.attname)
+            for field in Article._meta.concrete_fields
+            if field.attname != "updated_at"
+        }
+        for status, reason, kind, at in states:
+            retracted = status == Status.RETRACTED
+            rows.append(
+                history_model(
+                    **values
+                    | {
+                        "status": status,
+                        "retracted_at": values["retracted_at"] if retracted else None,
+                        "retraction_notice": values["retraction_notice"] if retracted else "",
+                    },
+                    history_date=at,
+                    history_change_reason=reason,
+                    history_type=kind,
+                    history_user=plan.author if kind == "+" or reason == "submit" else None,
+                )
+            )
+    bulk.create(history_model, rows)
+    by_article: dict[int, list] = {}
+    for row in rows:
+        by_article.setdefault(row.id, []).append(row)
+    return by_article
+
+
+def _seed_batch(numbers: range, *, count: int, cast: Cast, variants: list[Variant], now: datetime) -> None:
+    plans = [_plan(n, count=count, cast=cast, variants=variants, now=now) for n in numbers]
+    bulk.create(Article, [plan.article for plan in plans])
+    bulk.create(
+        Article.authors.through,
+        [Article.authors.through(article_id=plan.article.pk, user_id=plan.author.pk) for plan in plans],
+    )
+    bulk.create(
+        Citation,
+        [
+            Citation(article=plan.article, source=source, number=number)
+            for plan in plans
+            for number, source in enumerate(plan.variant.sources, start=1)
+        ],
+    )
+    revisions = _revisions(plans)
+    logs = []
+    for plan in plans:
+        status = Status.DRAFT
+        for step, at in plan.steps:
+            actor = plan.author if step == "submit" else cast.editor if step != "approve" else None
+            logs.append(
+                TransitionLog(
+                    article=plan.article,
+                    action=step,
+                    from_status=status,
+                    to_status=STEP_TARGET[step],
+                    actor=actor,
+                    at=at,
+                    comment="quorum reached" if step == "approve" else "",
+                    content_hash=plan.article.content_hash,
+                )
+            )
+            status = STEP_TARGET[step]
+    bulk.create(TransitionLog, logs)
+    signed = _review_rounds(plans, revisions, cast=cast, now=now)
+    _publish(plans, revisions, signed)
+
+
+def _review_rounds(plans: list[Plan], revisions: dict[int, list], *, cast: Cast, now: datetime):
+    """Rounds, assignments and sign-offs as the workflow leaves them; the approvals by article."""
+    rounds, round_of = [], {}
+    for plan in plans:
+        when = dict(plan.steps)
+        if "submit" not in when:
+            continue
+        first = ReviewRound(article=plan.article, number=1, opened_at=when["submit"])
+        if "start_review" in when:
+            first.started_at, first.started_by = when["start_review"], cast.editor
+        closing = {"approve": RoundStatus.APPROVED, "request_changes": RoundStatus.CHANGES_REQUESTED}
+        closed = next(((step, at) for step, at in plan.steps if step in closing), None)
+        if closed:
+            first.status, first.closed_at = closing[closed[0]], closed[1]
+        else:
+            first.status = RoundStatus.IN_PROGRESS if "start_review" in when else RoundStatus.PENDING
+        rounds.append(first)
+        round_of[plan.article.pk] = [first]
+        if plan.status == Status.REVIEW_DUE:
+            second = ReviewRound(article=plan.article, number=2, opened_at=when["flag_for_rereview"])
+            rounds.append(second)
+            round_of[plan.article.pk].append(second)
+    bulk.create(ReviewRound, rounds)
+    bulk.create(
+        ReviewRound.history.model, bulk.history_rows(ReviewRound, rounds, user=cast.editor, reason="opened")
+    )
+
+    assignments = []
+    for plan in plans:
+        for review_round in round_of.get(plan.article.pk, []):
+            if review_round.status == RoundStatus.PENDING and review_round.number == 1:
+                continue  # submitted: waiting for the editor to assign reviewers
+            for k in range(2):
+                reviewer = cast.board[(plan.n + k * 7) % len(cast.board)]
+                assignment = ReviewAssignment(
+                    round=review_round,
+                    reviewer=reviewer,
+                    assigned_by=cast.editor,
+                    assigned_at=review_round.opened_at,
+                    # Open reviews are due from a week ago to a fortnight ahead.
+                    due_date=(now + timedelta(days=(plan.n % 21) - 7)).date()
+                    if review_round.is_open
+                    else (review_round.opened_at + timedelta(days=14)).date(),
+                )
+                signs = review_round.status == RoundStatus.APPROVED or (
+                    review_round.status == RoundStatus.CHANGES_REQUESTED and k == 0
+                )
+                if signs:
+                    assignment.status = AssignmentStatus.SIGNED_OFF
+                    assignment.conflict_of_interest = False
+                    assignment.conflict_declared_at = review_round.closed_at
+                elif not review_round.is_open:
+                    assignment.status = AssignmentStatus.CLOSED
+                assignment.signs = signs
+                assignments.append(assignment)
+    bulk.create(ReviewAssignment, assignments)
+    bulk.create(
+        ReviewAssignment.history.model,
+        bulk.history_rows(ReviewAssignment, assignments, user=cast.editor, reason="assigned"),
+    )
+
+    signoffs, approvals = [], {}
+    for assignment in assignments:
+        if not assignment.signs:
+            continue
+        review_round = assignment.round
+        # The revision under review: the one saved by start_review.
+        revision = next(
+            r for r in revisions[review_round.article_id] if r.history_change_reason == "start_review"
+        )
+        approve = review_round.status == RoundStatus.APPROVED
+        signoff = SignOff(
+            assignment=assignment,
+            article_history_id=revision.history_id,
+            content_hash=revision.content_hash,
+            decision=Decision.APPROVE if approve else Decision.REQUEST_CHANGES,
+            comments="" if approve else "Please cite the current guideline for the dose in part 2.",
+            attestation=ATTESTATION,
+            signed_at=review_round.closed_at - timedelta(hours=1),
+        )
+        signoffs.append(signoff)
+        if approve:
+            approvals.setdefault(review_round.article_id, []).append((assignment.reviewer, signoff))
+    bulk.create(SignOff, signoffs)
+    return approvals
+
+
+def _publish(plans: list[Plan], revisions: dict[int, list], approvals: dict[int, list]) -> None:
+    publications = []
+    for plan in plans:
+        if plan.status not in PUBLISHED:
+            continue
+        article = plan.article
+        revision = next(r for r in revisions[article.pk] if r.history_change_reason == "approve")
+        publications.append(
+            Publication(
+                article=article,
+                version=1,
+                slug=article.slug,
+                title=article.title,
+                summary=article.summary,
+                body=article.body,
+                body_html=plan.variant.body_html,
+                audience=article.audience,
+                topic_name=article.topic.name,
+                topic_slug=article.topic.slug,
+                authors=[{"name": plan.author.get_full_name() or plan.author.get_username()}],
+                reviewers=[
+                    {
+                        "name": member.display_name,
+                        "credentials": member.credentials,
+                        "specialties": [],
+                        "signed_at": signoff.signed_at.isoformat(),
+                    }
+                    for member, signoff in approvals.get(article.pk, [])
+                ]
+                or REVIEWERS,
+                references=plan.variant.references,
+                content_hash=article.content_hash,
+                article_history_id=revision.history_id,
+                approved_at=article.last_reviewed_at,
+                approved_by=None,
+                created_at=article.created_at,
+                first_published_at=article.first_published_at,
+                last_modified_at=article.content_modified_at,
+                last_reviewed_at=article.last_reviewed_at,
+                next_review_due=article.next_review_due,
+            )
+        )
+    bulk.create(Publication, publications)
+    variant_of = {plan.article.pk: plan.variant for plan in plans}
+    bulk.create(
+        PublishedCitation,
+        [
+            PublishedCitation(publication=publication, source=source, number=number)
+            for publication in publications
+            for number, source in enumerate(variant_of[publication.article_id].sources, start=1)
+        ],
+    )
+    # What public.documents.store_documents writes on publication_made, for the whole batch.
+    rendered_in = document_format()
+    bulk.create(
+        PublicationDocument,
+        [
+            PublicationDocument(
+                publication=publication,
+                format=rendered_in,
+                json=render_document(publication),
+                list_row=render_list_row(publication),
+            )
+            for publication in publications
+        ],
+    )

@@ -251,11 +251,18 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 # Caching: local memory by default, Redis when REDIS_URL is set. "local" is always this process's
 # memory (public.freshness keeps the content version there for PUBLIC_FRESHNESS_SECONDS).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Entries of the local-memory default per process: Django's 300 held a few list pages and
+# articles, and a site of thousands of articles missed nearly every time. An entry is one cached
+# response (an article page is some 20 KB), so 5,000 is up to about 100 MB per process.
+LOCAL_CACHE_MAX_ENTRIES = env_int("LOCAL_CACHE_MAX_ENTRIES", 5000, minimum=1)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": LOCAL_CACHE_MAX_ENTRIES},
+        }
     ),
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from articles.library.citations.identifiers import InvalidIdentifier, normalize_doi
 from articles.models import Article, Publication, Source, Status
@@ -148,7 +149,19 @@ def reviewer_suggestions(article: Article, review_round: ReviewRound | None = No
 
 def articles_authored_by(user) -> QuerySet[Article]:
     """The user's own articles, most recently changed first."""
-    return Article.objects.filter(authors=user).select_related("topic").order_by("-updated_at")
+    return Article.objects.filter(authors=user).select_related("topic").order_by("-updated_at", "-pk")
+
+
+def authored_counts_by_status(user) -> dict[str, int]:
+    """How many articles the user wrote, by status."""
+    counts = Article.objects.filter(authors=user).order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(counts)
+
+
+def latest_authored_by_status(user, per_status: int) -> QuerySet[Article]:
+    """The user's ``per_status`` most recently changed articles of each status."""
+    rank = Window(RowNumber(), partition_by=F("status"), order_by=[F("updated_at").desc(), F("pk").desc()])
+    return articles_authored_by(user).annotate(rank=rank).filter(rank__lte=per_status)
 
 
 def editor_queue() -> QuerySet[Article]:

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
+
+from articles.models.records import RevisionHistory
 
 
 class Specialty(models.Model):
@@ -103,7 +104,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         help_text=_("Why the article was flagged for re-review (interval passed, retracted source...)."),
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = RevisionHistory(excluded_fields=["updated_at"], latest_index="article_revision_latest_idx")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -111,10 +112,17 @@ class Article(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("articles")
         indexes = [
             models.Index(fields=["status", "next_review_due"], name="article_status_due_idx"),
+            # The editorial lists' default order (most recently changed first), read a page at a time.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
             # The public reads exclude retracted articles by this date rather than by status: a
             # condition without a parameter keeps PostgreSQL's prepared plans exact.
             models.Index(
                 fields=["retracted_at"], condition=Q(retracted_at__isnull=False), name="article_retracted_idx"
+            ),
+            # The listed view's NOT IN reads the ids of every retracted article on each list page;
+            # from this index alone (no table rows), it stays cheap with thousands of them.
+            models.Index(
+                fields=["id"], condition=Q(retracted_at__isnull=False), name="article_retracted_ids_idx"
             ),
         ]
         constraints = [

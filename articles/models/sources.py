@@ -95,6 +95,9 @@ class Source(models.Model):
             models.Index(
                 fields=["retracted_on"], condition=Q(retracted_on__isnull=False), name="source_retracted_idx"
             ),
+            # The library page without a search: the latest additions, a page at a time. A search
+            # has PostgreSQL-only trigram indexes, made in migration 0015.
+            models.Index(fields=["-created_at", "key"], name="source_recent_idx"),
         ]
 
     def __str__(self) -> str:

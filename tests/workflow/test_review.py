@@ -302,3 +302,26 @@ def test_available_actions_match_what_would_succeed(under_review, author, editor
     assert workflow.available_actions(editor, under_review) == ["assign"]
     assert workflow.available_actions(reviewers[0].user, under_review) == ["sign_off"]
     assert workflow.available_actions(reviewers[2].user, under_review) == []
+
+
+def test_quorums_of_many_articles_are_each_articles_quorum(author, editor, reviewers, topic, other_topic):
+    """The editor's dashboard counts many quorums at once; each is what the workflow counts."""
+
+    def under_review(title, article_topic, members):
+        article = factories.ArticleFactory(author=author, topic=article_topic, title=title)
+        return states.under_review(states.submitted(article, author), editor, members)
+
+    matched = under_review("Matched", topic, reviewers[:2])
+    states.sign(matched, reviewers[0])
+    unmatched = under_review("Unmatched", topic, reviewers[1:3])
+    states.sign(unmatched, reviewers[1])
+    states.sign(unmatched, reviewers[2])
+    untouched = under_review("Untouched", other_topic, reviewers[1:3])
+    articles = [matched, unmatched, untouched]
+    for article in articles:
+        article.refresh_from_db()
+
+    together = quorum.quorums_for(articles)
+
+    assert together == {article.pk: quorum.quorum_for(article) for article in articles}
+    assert [(q.approvals, q.specialty_matched) for q in together.values()] == [(1, True), (2, False), (0, False)]
