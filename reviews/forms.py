@@ -192,6 +192,10 @@ class SourceForm(Form):
             formfield_callback=_formfield,
         )
         model_fields["key"].required = False
+        publication_type = model_fields["publication_type"]
+        publication_type.required = False
+        publication_type.choices = [("", _("Work it out from the fields below")), *publication_type.choices]
+        publication_type.initial = ""
         model_fields["key"].help_text = _(
             "Cite it as [@key], e.g. will2018. Leave empty to make one from the first author and year."
         )

@@ -12,7 +12,7 @@ from articles.rendering import ReferenceEntry, RenderedBody, render_body
 def source_to_csl(source: Source) -> dict:
     """The source as a CSL-JSON item, the form the formatter and the writers take."""
     item: dict = {"id": source.key, "title": source.title, "author": list(source.authors)}
-    item.update(csl_type_fields(source.type))
+    item.update(csl_type_fields(source.type, source.publication_type))
     optional = {
         "container-title": source.container_title,
         "container-title-short": source.container_title_short,

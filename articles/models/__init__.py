@@ -23,6 +23,7 @@ from articles.models.records import ImmutableModel, ImmutableQuerySet
 from articles.models.sources import (
     Citation,
     NoticeKind,
+    PublicationType,
     Source,
     SourceNotice,
     SourceNoticeQuerySet,
@@ -49,6 +50,7 @@ __all__ = [
     "Source",
     "SourceNotice",
     "SourceNoticeQuerySet",
+    "PublicationType",
     "SourceType",
     "Specialty",
     "Status",

@@ -32,6 +32,18 @@ class SourceType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PublicationType(models.TextChoices):
+    """How a work was published (CSL names): decides how its AMA reference is printed."""
+
+    JOURNAL_ARTICLE = "article-journal", _("Journal article")
+    BOOK = "book", _("Book")
+    CHAPTER = "chapter", _("Book chapter")
+    REPORT = "report", _("Report or guideline document")
+    WEBPAGE = "webpage", _("Web page")
+    DATASET = "dataset", _("Dataset")
+    DOCUMENT = "document", _("Other document")
+
+
 def validate_citation_key(value: str) -> None:
     if not value or not all(ch.isalnum() or ch in "_-:." for ch in value) or value[-1] in ":.":
         raise ValidationError(
@@ -51,7 +63,20 @@ class Source(models.Model):
         validators=[validate_citation_key],
         help_text=_("Cite it in an article body as [@key]."),
     )
-    type = models.CharField(_("type"), max_length=30, choices=SourceType.choices, default=SourceType.OTHER)
+    type = models.CharField(
+        _("evidence type"),
+        max_length=30,
+        choices=SourceType.choices,
+        default=SourceType.OTHER,
+        help_text=_("What kind of evidence it is: decides the group it is listed under."),
+    )
+    publication_type = models.CharField(
+        _("publication type"),
+        max_length=20,
+        choices=PublicationType.choices,
+        default=PublicationType.JOURNAL_ARTICLE,
+        help_text=_("How it was published: decides how its reference is printed."),
+    )
     title = models.CharField(_("title"), max_length=1000)
     authors = models.JSONField(
         _("authors"),
@@ -103,6 +128,11 @@ class Source(models.Model):
     @property
     def is_retracted(self) -> bool:
         return self.retracted_on is not None
+
+    @property
+    def missing_facts(self) -> list[str]:
+        """What a reference needs and this source lacks (``authors``, ``year``), for the editors."""
+        return [name for name in ("authors", "year") if not getattr(self, name)]
 
     def clean(self) -> None:
         errors = {}
