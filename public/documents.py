@@ -37,7 +37,7 @@ from public.publications import PublicArticle, PublishedPage, public_references,
 
 # What a stored document holds (``serializers.publication_snapshot`` and ``list_row_snapshot``).
 # Bump it with any change to their output: documents of another version are never served.
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 
 RENDERER = JSONRenderer()
 

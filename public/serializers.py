@@ -66,7 +66,20 @@ def datetime_text(value: datetime, zone: tzinfo) -> str:
 
 
 REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
-REFERENCE_FIELDS = ("number", "formatted", "formatted_html", "doi", "pmid", "url", "retracted")
+REFERENCE_FIELDS = (
+    "number",
+    "formatted",
+    "formatted_html",
+    "doi",
+    "pmid",
+    "url",
+    "retracted",
+    "publication_type",
+    "evidence_type",
+    "group",
+)
+# What a reference of a publication made before these were stored says.
+REFERENCE_DEFAULTS = {"group": "other"}
 
 
 class ReviewerSerializer(serializers.Serializer):
@@ -88,6 +101,23 @@ class ReferenceSerializer(serializers.Serializer):
     pmid = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
     retracted = serializers.BooleanField(help_text="The source is retracted (now, not only when reviewed).")
+    publication_type = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="How the work was published, a CSL type (article-journal, book, chapter, report, webpage, "
+        "dataset, document); empty for articles published before it was recorded.",
+    )
+    evidence_type = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="What kind of evidence it is (guideline, systematic_review, randomized_trial, ...); "
+        "empty for articles published before it was recorded.",
+    )
+    group = serializers.ChoiceField(
+        choices=["guidelines", "research", "other"],
+        default="other",
+        help_text="Where the page lists it: From the guidelines, From the research, or the others.",
+    )
 
 
 class NoticeSerializer(serializers.Serializer):
@@ -215,7 +245,7 @@ def publication_snapshot(publication) -> dict:
         "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
         "next_review_due": publication.next_review_due.isoformat(),
         "references": [
-            {field: reference.get(field, "") for field in REFERENCE_FIELDS}
+            {field: reference.get(field, REFERENCE_DEFAULTS.get(field, "")) for field in REFERENCE_FIELDS}
             | {"retracted": bool(reference.get("retracted"))}
             for reference in publication.references
         ],

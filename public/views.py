@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.library.bibliography import render_with_sources
 from articles.models import Article, Audience, Status
-from articles.rendering import NumberedReference, reference_list_html
+from articles.rendering import NumberedReference, grouped_reference_list_html
 from editorial.context_processors import site as site_context
 from public import board, caching, listing, notices, pending, publications
 from public.structured_data import json_ld_script, medical_web_page
@@ -43,8 +43,9 @@ def render(request, template_name: str, context: dict, status: int = 200) -> Htt
 
 
 def reference_list(references: list[dict]) -> str:
-    """The numbered reference list with DOI and PubMed links (``rendering.reference_list_html``)."""
-    return reference_list_html(_numbered(reference) for reference in references)
+    """The numbered references in their groups, with DOI and PubMed links and links back to
+    where each is first cited (``rendering.grouped_reference_list_html``)."""
+    return grouped_reference_list_html(_numbered(reference) for reference in references)
 
 
 def _numbered(reference: dict) -> NumberedReference:
@@ -58,6 +59,10 @@ def _numbered(reference: dict) -> NumberedReference:
         pmid=reference.get("pmid", ""),
         url=reference.get("url", ""),
         retracted=reference.get("retracted", False),
+        publication_type=reference.get("publication_type", ""),
+        evidence_type=reference.get("evidence_type", ""),
+        group=reference.get("group", "other"),
+        cited_at=reference.get("cited_at", ""),
     )
 
 

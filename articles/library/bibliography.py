@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from articles.library.citations import csl_type_fields, format_reference, format_reference_html
+from articles.library.citations import (
+    csl_type_fields,
+    format_reference,
+    format_reference_html,
+    reference_group,
+)
 from articles.models import Source
 from articles.rendering import ReferenceEntry, RenderedBody, render_body
 
@@ -44,6 +49,9 @@ def reference_entry(source: Source) -> ReferenceEntry:
         pmid=source.pmid,
         url=source.url,
         retracted=source.is_retracted,
+        publication_type=source.publication_type,
+        evidence_type=source.type,
+        group=reference_group(source.type),
     )
 
 

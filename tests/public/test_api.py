@@ -181,7 +181,7 @@ def test_detail_has_everything_a_page_needs(client, published, reviewers):
     body = response.json()
     publication = Publication.objects.get(article=published)
     assert body["title"] == published.title and body["summary"] == published.summary
-    assert '<sup class="citation"><a href="#ref-1">1</a></sup>' in body["body_html"]
+    assert '<sup class="citation" id="cite-1"><a href="#ref-1">1</a></sup>' in body["body_html"]
     assert body["status"] == "approved" and body["status_label"] == "Approved"
     assert body["audience"] == "patient" and body["topic"] == "oncology"
     assert [(r["name"], r["credentials"]) for r in body["reviewers"]] == [
