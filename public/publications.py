@@ -43,6 +43,7 @@ class PublicationFacts:
     cites_retracted_source: bool
     article_status: str
     review_due_reason: str
+    review_due_since: datetime | None
     article_updated_at: datetime
     retraction_notice: str
     retracted_at: datetime | None
@@ -110,7 +111,7 @@ _PUBLICATION_FACTS = """
         JOIN articles_source s ON s.id = c.source_id
         WHERE c.publication_id = p.id AND s.retracted_on IS NOT NULL
     ) AS cites_retracted_source,
-    a.status AS article_status, a.review_due_reason, a.updated_at AS article_updated_at,
+    a.status AS article_status, a.review_due_reason, a.review_due_since, a.updated_at AS article_updated_at,
     a.retraction_notice, a.retracted_at
 """
 _PUBLISHED_PAGE = f"""

@@ -30,6 +30,7 @@ AUDIENCE_READERS = {Audience.PATIENT: "patients", Audience.PROFESSIONAL: "health
 # The steps a reader sees, and where each article status stands on them.
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
 TRACKER_POSITION = {Status.SUBMITTED: 0, Status.UNDER_REVIEW: 1, Status.APPROVED: 2}
+REREVIEW_STEP = "Under Re-review"
 
 
 def render(request, template_name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -67,7 +68,11 @@ def _numbered(reference: dict) -> NumberedReference:
 
 
 def review_tracker(status: str) -> list[dict]:
-    """The three review steps, each ``done``, ``current`` or ``upcoming`` for ``status``."""
+    """The review steps, each ``done``, ``current`` or ``upcoming`` for ``status``; an article
+    back with the board after approval shows a fourth, current step, "Under Re-review"."""
+    if status == Status.REVIEW_DUE:
+        done = [{"label": label, "state": "done"} for label in TRACKER_STEPS]
+        return [*done, {"label": REREVIEW_STEP, "state": "current"}]
     position = TRACKER_POSITION[status]
     return [
         {"label": label, "state": "done" if i < position else "current" if i == position else "upcoming"}
@@ -186,13 +191,23 @@ def article_detail(request, slug: str):
                     {**reviewer, "signed_at": parse_datetime(reviewer.get("signed_at") or "")}
                     for reviewer in publication.reviewers
                 ],
-                "tracker": review_tracker(Status.APPROVED),
+                "tracker": review_tracker(article.status),
+                "rereview_since": _rereview_since(article),
                 "references_html": reference_list(article.references),
                 "canonical_url": url,
                 "json_ld": json_ld_script(medical_web_page(article, url=url, site_name=settings.SITE_NAME)),
             },
         ),
     )
+
+
+def _rereview_since(article) -> object:
+    """The day the board took the article back, shown instead of a "next review due" date that
+    would contradict the notice; ``None`` while the article is simply approved."""
+    since = article.publication.review_due_since
+    if article.publication.article_status != Status.REVIEW_DUE or since is None:
+        return None
+    return timezone.localdate(since)
 
 
 def _pending_page(request, article: Article):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -97,6 +98,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True)
     retraction_notice = models.TextField(_("retraction notice"), blank=True)
+    review_due_since = models.DateTimeField(
+        _("under re-review since"),
+        null=True,
+        blank=True,
+        help_text=_("When the article was last sent back to the board for re-review."),
+    )
     review_due_reason = models.TextField(
         _("reason for re-review"),
         blank=True,
@@ -156,9 +163,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def start_review(self) -> None:
         pass
 
-    @transition(
-        field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED
-    )
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED)
     def approve(self, *, reviewed_at, next_review_due) -> None:
         self.last_reviewed_at = reviewed_at
         self.next_review_due = next_review_due
@@ -181,6 +186,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=Status.APPROVED, target=Status.REVIEW_DUE)
     def flag_for_rereview(self, *, reason: str) -> None:
         self.review_due_reason = reason
+        self.review_due_since = timezone.now()
 
     @transition(
         field=status,

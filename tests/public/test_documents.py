@@ -300,6 +300,7 @@ def published_pages(draw):
         cites_retracted_source=False,
         article_status="approved",
         review_due_reason="",
+        review_due_since=None,
         article_updated_at=draw(moments),
         retraction_notice="",
         retracted_at=None,

@@ -43,6 +43,7 @@ def published_pages_by_orm():
             cites_retracted_source=Exists(retracted_citations),
             article_status=F("article__status"),
             review_due_reason=F("article__review_due_reason"),
+            review_due_since=F("article__review_due_since"),
             article_updated_at=F("article__updated_at"),
             retraction_notice=F("article__retraction_notice"),
             retracted_at=F("article__retracted_at"),
