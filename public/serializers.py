@@ -65,7 +65,7 @@ def datetime_text(value: datetime, zone: tzinfo) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
+REVIEWER_FIELDS = ("name", "slug", "orcid", "credentials", "specialties", "signed_at")
 REFERENCE_FIELDS = (
     "number",
     "formatted",
@@ -84,6 +84,12 @@ REFERENCE_DEFAULTS = {"group": "other"}
 
 class ReviewerSerializer(serializers.Serializer):
     name = serializers.CharField()
+    slug = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="The reviewer's page: /board/{slug}/ (empty for older articles).",
+    )
+    orcid = serializers.CharField(allow_blank=True, default="", help_text="ORCID iD: 0000-0002-1825-0097.")
     credentials = serializers.CharField()
     specialties = serializers.ListField(child=serializers.CharField(), required=False)
     signed_at = serializers.DateTimeField()

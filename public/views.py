@@ -18,7 +18,7 @@ from articles.models import Article, Audience, Status
 from articles.rendering import NumberedReference, grouped_reference_list_html
 from editorial.context_processors import site as site_context
 from public import board, caching, listing, notices, pending, publications
-from public.structured_data import json_ld_script, medical_web_page
+from public.structured_data import board_person, json_ld_script, medical_web_page
 
 PAGE_SIZE = 20
 PENDING_LIMIT = 20
@@ -254,5 +254,38 @@ def editorial_policy(request):
             "policy": site_wide,
             "specialty_policies": by_specialty,
             "nav": "policy",
+        },
+    )
+
+
+@caching.public_response(uses_query=False)
+def board_list(request):
+    """The medical advisory board: each active member, their credentials and specialties.
+
+    Models: BoardMember, Specialty. Template: public/board.html. Queries: 2.
+    """
+    return render(request, "public/board.html", {"members": board.editorial_board(), "nav": "board"})
+
+
+@caching.public_response(uses_query=False)
+def board_member_page(request, slug: str):
+    """One board member: credentials, specialties, biography, ORCID iD and the articles they
+    signed. Models: BoardMember, Specialty, SignOff, ListedPublication.
+    Template: public/board_member.html. Queries: 3.
+    """
+    member = board.board_member(slug)
+    if member is None:
+        raise Http404("No board member has this address.")
+    url = caching.absolute_url(request, with_query=False)
+    return render(
+        request,
+        "public/board_member.html",
+        {
+            "member": member,
+            "orcid_url": board.orcid_url(member.orcid),
+            "reviewed": board.reviewed_by(member),
+            "canonical_url": url,
+            "json_ld": json_ld_script(board_person(member, url=url)),
+            "nav": "board",
         },
     )

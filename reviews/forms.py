@@ -316,7 +316,7 @@ class SignOffForm(Form):
 class BoardMemberForm(ModelForm):
     class Meta:
         model = BoardMember
-        fields = ["user", "display_name", "credentials", "specialties", "bio", "active"]
+        fields = ["user", "display_name", "credentials", "specialties", "bio", "orcid", "active"]
         widgets = {
             "specialties": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 3}),
