@@ -136,3 +136,8 @@ def change_source_refusal(user, source: Source) -> PermissionDenied | None:
 
 def can_change_source(user, source: Source) -> bool:
     return change_source_refusal(user, source) is None
+
+
+def can_edit_source(user, source: Source) -> bool:
+    """The integrity rule's name for ``can_change_source`` (editor-only once cited beyond drafting)."""
+    return can_change_source(user, source)

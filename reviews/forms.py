@@ -201,6 +201,34 @@ class SourceForm(Form):
         )
         self.fields.update(model_fields)
         self.order_fields(EDITABLE_SOURCE_FIELDS)
+        self.fields["accept_incomplete"] = forms.BooleanField(
+            label=_("Save it without authors or a year"),
+            required=False,
+            help_text=_("For a work that truly has none (an undated web page); the library flags it."),
+        )
+
+    def clean(self):
+        data = super().clean()
+        missing = [
+            label
+            for name, label in (("authors", _("authors")), ("year", _("year")))
+            if name in self.fields and not data.get(name)
+        ]
+        if missing and not data.get("accept_incomplete"):
+            raise forms.ValidationError(
+                _("This source has no %(missing)s: add them, or tick the box to save it flagged.")
+                % {"missing": str(_(" and no ")).join(str(label) for label in missing)},
+                code="incomplete",
+            )
+        return data
+
+    def source_data(self) -> dict:
+        """The source's fields, without the confirmation and the empty ones."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "accept_incomplete" and value not in (None, "")
+        }
 
 
 class SourceImportForm(Form):

@@ -210,6 +210,33 @@ def source_update(*, actor, source: Source, changes: dict) -> Source:
     return locked
 
 
+class SourceInUse(ValidationError):
+    """A source that an article or a publication cites cannot be deleted."""
+
+
+@transaction.atomic
+def source_delete(*, actor, source: Source) -> None:
+    """Remove a source nothing cites (no article's content, no publication, no attachment)."""
+    locked = Source.objects.select_for_update().get(pk=source.pk)
+    if actor is not None and (refusal := roles.change_source_refusal(actor, locked)):
+        raise refusal
+    in_use = (
+        locked.citations.exists()
+        or locked.published_citations.exists()
+        or locked.attached_to.exists()
+        or locked.notices.exists()
+    )
+    if in_use:
+        raise SourceInUse(
+            _("[@%(key)s] is cited, attached to an article or has notices; it stays in the library.")
+            % {"key": locked.key},
+            code="in_use",
+        )
+    locked._history_user = actor
+    locked._change_reason = "deleted"
+    locked.delete()
+
+
 # Who cites a source ----------------------------------------------------------------------------
 
 
