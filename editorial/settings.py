@@ -321,6 +321,12 @@ MEDICAL_DISCLAIMER = os.environ.get(
     "MEDICAL_DISCLAIMER",
     "This article is for general information and does not replace advice from your own doctor or care team.",
 )
+# Shown instead on articles written for health professionals.
+PROFESSIONAL_DISCLAIMER = os.environ.get(
+    "PROFESSIONAL_DISCLAIMER",
+    "This article is for health professionals. It supports, and does not replace, clinical judgement, "
+    "local guidelines and the product information of any medicine mentioned.",
+)
 
 # Celery: without a broker, tasks run eagerly in process so the embedded default needs nothing.
 # Without a broker, tasks run eagerly in process; the in-memory transport is never contacted,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from articles.models import PublishedCitation, Status
+from articles.models import Audience, PublishedCitation, Status
 from public.notices import (
     Notice,
     PublicStatus,
@@ -47,10 +47,25 @@ class PublicationFacts:
     article_updated_at: datetime
     retraction_notice: str
     retracted_at: datetime | None
+    counterpart_slug: str | None
+    counterpart_audience: str | None
+    own_audience: str
 
     @property
     def pk(self) -> int:
         return self.id
+
+    @property
+    def audience_variants(self) -> list[dict]:
+        """This article and its listed version for the other audience, patients first; ``[]``
+        when it has none."""
+        if not self.counterpart_slug:
+            return []
+        variants = [
+            {"audience": self.counterpart_audience, "slug": self.counterpart_slug},
+            {"audience": self.own_audience, "slug": self.slug},
+        ]
+        return sorted(variants, key=lambda variant: variant["audience"] != Audience.PATIENT)
 
 
 @dataclass(slots=True)
@@ -112,7 +127,12 @@ _PUBLICATION_FACTS = """
         WHERE c.publication_id = p.id AND s.retracted_on IS NOT NULL
     ) AS cites_retracted_source,
     a.status AS article_status, a.review_due_reason, a.review_due_since, a.updated_at AS article_updated_at,
-    a.retraction_notice, a.retracted_at
+    a.retraction_notice, a.retracted_at,
+    (SELECT v.slug FROM articles_listedpublication v WHERE v.article_id = a.audience_counterpart_id)
+        AS counterpart_slug,
+    (SELECT v.audience FROM articles_listedpublication v WHERE v.article_id = a.audience_counterpart_id)
+        AS counterpart_audience,
+    p.audience AS own_audience
 """
 _PUBLISHED_PAGE = f"""
     SELECT {_PUBLICATION_FACTS},
@@ -235,4 +255,3 @@ def _public_article(publication: PublicationFacts, today: date | None) -> Public
         retracted_sources=retracted,
         last_modified=last_modified(publication, retracted, today),
     )
-

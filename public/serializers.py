@@ -132,6 +132,11 @@ class NoticeSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
 
 
+class AudienceVariantSerializer(serializers.Serializer):
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    slug = serializers.SlugField()
+
+
 class PublicationListSerializer(serializers.Serializer):
     """One article in the list. ``status`` comes from ``selectors.public_status``.
 
@@ -216,6 +221,12 @@ class PublicArticleSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PublicStatus.CHOICES)
     status_label = serializers.CharField()
     notices = NoticeSerializer(many=True)
+    audience_variants = AudienceVariantSerializer(
+        source="publication.audience_variants",
+        many=True,
+        help_text="This article and its published version for the other audience (patients first); "
+        "empty when there is none.",
+    )
     url = serializers.SerializerMethodField(help_text="The article's public page.")
 
     @extend_schema_field(OpenApiTypes.URI)

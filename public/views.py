@@ -175,6 +175,7 @@ def article_detail(request, slug: str):
         article.status,
         [(notice.kind, notice.message) for notice in article.notices],
         [reference["retracted"] for reference in article.references],
+        publication.counterpart_slug,
     )
     return caching.answer(
         request,
@@ -193,12 +194,32 @@ def article_detail(request, slug: str):
                 ],
                 "tracker": review_tracker(article.status),
                 "rereview_since": _rereview_since(article),
+                "audience_switch": audience_switch(publication),
                 "references_html": reference_list(article.references),
                 "canonical_url": url,
                 "json_ld": json_ld_script(medical_web_page(article, url=url, site_name=settings.SITE_NAME)),
             },
         ),
     )
+
+
+# How the "Which best describes you?" switch names each audience.
+AUDIENCE_CHOICES = {
+    Audience.PATIENT: "I'm a patient or caregiver",
+    Audience.PROFESSIONAL: "I'm a health professional",
+}
+
+
+def audience_switch(publication) -> list[dict]:
+    """The options of "Which best describes you?": each version, the current one marked."""
+    return [
+        {
+            **variant,
+            "label": AUDIENCE_CHOICES.get(variant["audience"], variant["audience"]),
+            "current": variant["slug"] == publication.slug,
+        }
+        for variant in publication.audience_variants
+    ]
 
 
 def _rereview_since(article) -> object:

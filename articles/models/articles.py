@@ -69,6 +69,15 @@ class Article(ConcurrentTransitionMixin, models.Model):
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="authored_articles", verbose_name=_("authors")
     )
+    audience_counterpart = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version for the other audience"),
+        help_text=_("The patient or professional article on the same topic; each is reviewed on its own."),
+    )
     attached_sources = models.ManyToManyField(
         "Source",
         blank=True,

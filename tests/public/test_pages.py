@@ -258,7 +258,11 @@ def test_the_list_form_is_labelled_and_offers_only_published_topics(client, publ
     assert outline.find("form", role="search")
     assert outline.find("label", **{"for": "search-q"}) and outline.find("input", id="search-q")
     assert outline.find("label", **{"for": "search-topic"})
-    assert re.findall(r'<option value="([^"]*)"', html) == ["", "oncology"]
+    topic_select = html.split('id="search-topic"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', topic_select) == ["", "oncology"]
+    assert outline.find("label", **{"for": "search-audience"})
+    audience_select = html.split('id="search-audience"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', audience_select) == ["", "patient", "professional"]
     assert outline.open == []
 
 
