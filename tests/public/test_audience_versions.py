@@ -83,3 +83,15 @@ def test_the_list_filters_by_audience(client, pair):
     patient, professional = pair
     html = client.get(reverse("public:article-list") + "?audience=professional").content.decode()
     assert professional.title in html and patient.title not in html
+
+
+def test_an_editor_links_the_versions_in_the_editorial_app(client, publish, editor):
+    patient = publish("Back pain: what helps", audience="patient")
+    professional = publish("Low back pain in primary care", audience="professional")
+    client.force_login(editor)
+    url = reverse("editorial:audience_counterpart", kwargs={"pk": patient.pk})
+
+    assert client.post(url, {"counterpart": professional.pk}).status_code == 302
+    assert Article.objects.get(pk=professional.pk).audience_counterpart_id == patient.pk
+    assert client.post(url, {"counterpart": ""}).status_code == 302
+    assert Article.objects.get(pk=professional.pk).audience_counterpart_id is None
