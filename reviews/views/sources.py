@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles import roles
-from articles.library import importing, sources
+from articles.library import importing, lookup, sources
 from articles.library.bibliography import reference_entry
 from articles.library.citations import MalformedFile
 from articles.models import Source
@@ -65,7 +65,16 @@ def source_create(request):
     """
     _require_source_writer(request.user)
     next_url = _safe_next(request)
-    form = SourceForm(request.POST or None)
+    identifier = request.GET.get("lookup", "").strip()[:200]
+    initial, lookup_error = {}, ""
+    if identifier and request.method == "GET":
+        try:
+            initial = lookup.lookup_identifier(identifier)
+        except lookup.LookupFailed as exc:
+            lookup_error = str(exc)
+        else:
+            initial["authors"] = initial.get("authors") or []
+    form = SourceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             source = sources.source_create(actor=request.user, data=form.source_data())
@@ -77,7 +86,8 @@ def source_create(request):
             )
             return redirect(next_url or f"{reverse('editorial:sources')}?{urlencode({'q': source.key})}")
     status = 400 if form.is_bound else 200
-    return render(request, "editorial/source_form.html", {"form": form, "next": next_url}, status=status)
+    context = {"form": form, "next": next_url, "identifier": identifier, "lookup_error": lookup_error}
+    return render(request, "editorial/source_form.html", context, status=status)
 
 
 @login_required
