@@ -365,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.reapply_retractions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "sync-retraction-watch": {
+        "task": "reviews.tasks.sync_retraction_watch",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "prune-content-changes": {
         "task": "public.tasks.prune_content_changes",
         "schedule": crontab(hour=4, minute=15),

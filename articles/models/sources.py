@@ -252,3 +252,44 @@ class SourceNotice(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.source.key}"
+
+
+# The scheduled Retraction Watch sync --------------------------------------------------------------
+
+
+class RetractionWatchRecord(models.Model):
+    """A Retraction Watch row as last applied: its fingerprint, so a sync applies only what changed."""
+
+    record_id = models.CharField(_("record id"), max_length=40, primary_key=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    applied_at = models.DateTimeField(_("applied"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Retraction Watch record")
+        verbose_name_plural = _("Retraction Watch records")
+
+    def __str__(self) -> str:
+        return self.record_id
+
+
+class RetractionWatchSync(models.Model):
+    """One run of the sync: the file's validators, how far it got and what it found."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    url = models.URLField(_("URL"), max_length=1000)
+    etag = models.CharField(_("ETag"), max_length=200, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    changed = models.PositiveIntegerField(_("rows applied"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = "started_at"
+        verbose_name = _("Retraction Watch sync")
+        verbose_name_plural = _("Retraction Watch syncs")
+
+    def __str__(self) -> str:
+        return f"{self.url} at {self.started_at:%Y-%m-%d %H:%M}"
