@@ -72,6 +72,10 @@ def publish(
                 "pmid": ref.pmid,
                 "url": ref.url,
                 "retracted": ref.retracted,
+                "publication_type": ref.publication_type,
+                "evidence_type": ref.evidence_type,
+                "group": ref.group,
+                "cited_at": ref.cited_at,
             }
             for ref in rendered.references
         ],

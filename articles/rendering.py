@@ -39,6 +39,7 @@ __all__ = [
     "ReferenceEntry",
     "RenderedBody",
     "find_citation_keys",
+    "grouped_reference_list_html",
     "plain_text",
     "reference_list_html",
     "render_body",
@@ -64,6 +65,9 @@ class ReferenceEntry:
     pmid: str = ""
     url: str = ""
     retracted: bool = False
+    publication_type: str = ""
+    evidence_type: str = ""
+    group: str = "other"
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,14 @@ class NumberedReference:
     pmid: str = ""
     url: str = ""
     retracted: bool = False
+    publication_type: str = ""
+    evidence_type: str = ""
+    group: str = "other"
+    cited_at: str = ""  # the id of the superscript that first cites it ("" when unknown)
 
     @classmethod
-    def from_entry(cls, number: int, entry: ReferenceEntry) -> NumberedReference:
-        """Attach ``number`` to ``entry``."""
+    def from_entry(cls, number: int, entry: ReferenceEntry, cited_at: str = "") -> NumberedReference:
+        """Attach ``number`` (and where it is first cited) to ``entry``."""
         return cls(
             number=number,
             key=entry.key,
@@ -91,6 +99,10 @@ class NumberedReference:
             pmid=entry.pmid,
             url=entry.url,
             retracted=entry.retracted,
+            publication_type=entry.publication_type,
+            evidence_type=entry.evidence_type,
+            group=entry.group,
+            cited_at=cited_at,
         )
 
 
@@ -104,8 +116,8 @@ class RenderedBody:
 
     @property
     def reference_list_html(self) -> str:
-        """The ``<ol class="references">`` for the references cited in this body."""
-        return reference_list_html(self.references)
+        """The reference list for the references cited in this body, in its groups."""
+        return grouped_reference_list_html(self.references)
 
 
 @dataclass(frozen=True)
@@ -181,12 +193,13 @@ class _CitationNumbering:
     def __init__(self, references: Mapping[str, ReferenceEntry]):
         self.references = references
         self.numbers: dict[str, int] = {}
+        self.first_cited_at: dict[int, str] = {}  # number -> id of the superscript citing it first
         self.cited_keys: list[str] = []  # every distinct key, known or not, in order
         self.unknown_keys: list[str] = []
 
     def numbered_references(self) -> list[NumberedReference]:
         return [
-            NumberedReference.from_entry(number, self.references[key])
+            NumberedReference.from_entry(number, self.references[key], self.first_cited_at.get(number, ""))
             for key, number in sorted(self.numbers.items(), key=lambda item: item[1])
         ]
 
@@ -198,7 +211,10 @@ class _CitationNumbering:
         """
         known: list[tuple[int, str | None]] = []
         unknown: list[str] = []
+        first_cited: list[int] = []
         for citation in group:
+            if citation.key not in self.cited_keys and citation.key in self.references:
+                first_cited.append(len(self.numbers) + 1)
             number = self._register(citation.key)
             if number is None:
                 if citation.key not in unknown:
@@ -208,7 +224,12 @@ class _CitationNumbering:
 
         elements = []
         if known:
-            elements.append(_citation_sup(known, linked=linked))
+            sup = _citation_sup(known, linked=linked)
+            if first_cited:
+                # One id per superscript: each reference it cites first links back to it.
+                sup.set("id", f"cite-{first_cited[0]}")
+                self.first_cited_at.update(dict.fromkeys(first_cited, f"cite-{first_cited[0]}"))
+            elements.append(sup)
         # Unknown keys get a visible marker rather than a number so that a preview makes
         # the problem obvious, and numbering of real references is not disturbed.
         elements.extend(_unknown_sup(key) for key in unknown)
@@ -428,16 +449,46 @@ def render_body(markdown_text: str, references: Mapping[str, ReferenceEntry]) ->
     )
 
 
+# The reference list's groups, in the order a reader meets them, by evidence type.
+REFERENCE_GROUP_TITLES = (
+    ("guidelines", "From the guidelines"),
+    ("research", "From the research"),
+    ("other", "Other sources"),
+)
+
+
 def reference_list_html(references: Iterable[NumberedReference]) -> str:
     """Render ``<ol class="references">`` with one ``<li id="ref-N">`` per reference.
 
-    Each item holds the formatted reference, then DOI and PubMed links when known and a
-    "Retracted" badge for retracted works. Returns "" when there are no references.
+    Each item holds the formatted reference, then DOI and PubMed links when known, a
+    "Retracted" badge for retracted works and a link back to where it is first cited. Returns
+    "" when there are no references.
     """
     items = [_reference_item_html(reference) for reference in references]
     if not items:
         return ""
     return '<ol class="references">\n' + "\n".join(items) + "\n</ol>"
+
+
+def grouped_reference_list_html(references: Iterable[NumberedReference]) -> str:
+    """The references in groups ("From the guidelines", "From the research", then the others),
+    each keeping its number; one plain list when none is a guideline or research."""
+    references = list(references)
+    groups = {
+        name: [ref for ref in references if ref.group == name] for name, _title in REFERENCE_GROUP_TITLES
+    }
+    groups["other"] += [ref for ref in references if ref.group not in groups]
+    if not (groups["guidelines"] or groups["research"]):
+        return reference_list_html(references)
+    sections = [
+        f'<h3 class="reference-group-title" id="references-{name}">{html.escape(title)}</h3>\n'
+        f'<ol class="references references-{name}" aria-labelledby="references-{name}">\n'
+        + "\n".join(_reference_item_html(reference) for reference in groups[name])
+        + "\n</ol>"
+        for name, title in REFERENCE_GROUP_TITLES
+        if groups[name]
+    ]
+    return "\n".join(sections)
 
 
 def _reference_item_html(reference: NumberedReference) -> str:
@@ -453,6 +504,9 @@ def _reference_item_html(reference: NumberedReference) -> str:
         parts.append(_external_link(href, f"PubMed {pmid}", "reference-pubmed"))
     if reference.retracted:
         parts.append('<span class="badge badge-retracted">Retracted</span>')
+    if re.fullmatch(r"cite-[0-9]+", reference.cited_at or ""):
+        label = f"Back to where reference {reference.number} is first cited"
+        parts.append(f'<a class="reference-backlink" href="#{reference.cited_at}" aria-label="{label}">↩</a>')
     # The ol numbers items itself; value= keeps it right even if a number is skipped.
     return f'<li id="ref-{reference.number}" value="{reference.number}">{" ".join(parts)}</li>'
 

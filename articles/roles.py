@@ -136,3 +136,19 @@ def change_source_refusal(user, source: Source) -> PermissionDenied | None:
 
 def can_change_source(user, source: Source) -> bool:
     return change_source_refusal(user, source) is None
+
+
+def can_edit_source(user, source: Source) -> bool:
+    """The integrity rule's name for ``can_change_source`` (editor-only once cited beyond drafting)."""
+    return can_change_source(user, source)
+
+
+def link_audience_refusal(user, article: Article, counterpart: Article | None) -> PermissionDenied | None:
+    """Editors link any two articles; an author only articles they wrote both of."""
+    if is_editor(user):
+        return None
+    if is_author(user, article) and (counterpart is None or is_author(user, counterpart)):
+        return None
+    return PermissionDenied(
+        _("Only an editor, or the author of both articles, may link their audience versions.")
+    )

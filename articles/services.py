@@ -182,3 +182,45 @@ def article_delete(*, actor, article: Article) -> None:
     locked = Article.objects.select_for_update().get(pk=article.pk)
     _refuse(roles.delete_refusal(actor, locked))
     locked.delete()
+
+
+@transaction.atomic
+def article_set_audience_counterpart(*, actor, article: Article, counterpart: Article | None) -> Article:
+    """Name (or, with ``None``, clear) the article's version for the other audience, on both sides.
+
+    Each article keeps its own review: linking changes no content and no status. An article has
+    at most one counterpart; a previous link of either article is undone.
+    """
+    ids = [article.pk] + ([counterpart.pk] if counterpart else [])
+    locked = {a.pk: a for a in Article.objects.select_for_update().filter(pk__in=ids)}
+    article = locked[article.pk]
+    counterpart = locked[counterpart.pk] if counterpart else None
+    _refuse(roles.link_audience_refusal(actor, article, counterpart))
+    if counterpart is not None and counterpart.pk == article.pk:
+        raise ValidationError({"audience_counterpart": _("An article cannot be its own counterpart.")})
+    if counterpart is not None and counterpart.audience == article.audience:
+        raise ValidationError(
+            {
+                "audience_counterpart": _(
+                    "Both articles are for %(audience)s readers: a counterpart is for the other audience."
+                )
+                % {"audience": article.get_audience_display().lower()}
+            }
+        )
+    previous = {article.audience_counterpart_id, counterpart.audience_counterpart_id if counterpart else None}
+    previous -= {None, article.pk, counterpart.pk if counterpart else None}
+    for old in Article.objects.select_for_update().filter(pk__in=previous):
+        _link(old, None, actor)
+    _link(article, counterpart, actor)
+    if counterpart is not None:
+        _link(counterpart, article, actor)
+    return article
+
+
+def _link(article: Article, counterpart: Article | None, actor) -> None:
+    if article.audience_counterpart_id == (counterpart.pk if counterpart else None):
+        return
+    article.audience_counterpart = counterpart
+    article._history_user = actor
+    article._change_reason = "audience counterpart: " + (counterpart.slug if counterpart else "none")
+    article.save(update_fields=["audience_counterpart", "updated_at"])

@@ -6,4 +6,5 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "MEDICAL_DISCLAIMER": settings.MEDICAL_DISCLAIMER,
+        "PROFESSIONAL_DISCLAIMER": settings.PROFESSIONAL_DISCLAIMER,
     }

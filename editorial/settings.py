@@ -378,6 +378,24 @@ MEDICAL_DISCLAIMER = os.environ.get(
     "MEDICAL_DISCLAIMER",
     "This article is for general information and does not replace advice from your own doctor or care team.",
 )
+# Shown instead on articles written for health professionals.
+PROFESSIONAL_DISCLAIMER = os.environ.get(
+    "PROFESSIONAL_DISCLAIMER",
+    "This article is for health professionals. It supports, and does not replace, clinical judgement, "
+    "local guidelines and the product information of any medicine mentioned.",
+)
+
+# Looking up a DOI (Crossref) or PMID (NCBI E-utilities) to fill a new source. Both services ask
+# for a contact address in the user agent; NCBI allows 10 requests a second with a key, 3 without.
+LOOKUP_CONTACT_EMAIL = os.environ.get("LOOKUP_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
+NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils").rstrip(
+    "/"
+)
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+LOOKUP_TIMEOUT_SECONDS = float(os.environ.get("LOOKUP_TIMEOUT_SECONDS", "10"))
+# The Retraction Watch data as Crossref publishes it (CSV); empty: the daily sync is off.
+RETRACTION_WATCH_URL = os.environ.get("RETRACTION_WATCH_URL", "")
 
 # Celery: without a broker, tasks run eagerly in process so the embedded default needs nothing.
 # Without a broker, tasks run eagerly in process; the in-memory transport is never contacted,
@@ -406,6 +424,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Purges whose first send failed, or that were queued while the broker was down.
     "purge-cdn": {"task": "public.tasks.purge_cdn", "schedule": 30.0, "options": {"expires": 25}},
+    "sync-retraction-watch": {
+        "task": "reviews.tasks.sync_retraction_watch",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "prune-content-changes": {
         "task": "public.tasks.prune_content_changes",
         "schedule": crontab(hour=4, minute=15),

@@ -38,7 +38,7 @@ from public.purging.keys import cache_keys_of
 
 # What a stored document holds (``serializers.publication_snapshot`` and ``list_row_snapshot``).
 # Bump it with any change to their output: documents of another version are never served.
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 
 RENDERER = JSONRenderer()
 
@@ -183,20 +183,24 @@ class LiveMembers:
     page_address: str  # "url" (the article)
     list_addresses: str  # "url" and "api_url" (a list row)
     no_notices: str  # "notices", empty
+    no_variants: str  # "audience_variants", empty
 
     @staticmethod
     def of(request) -> LiveMembers:
         return _live_members(serializers.address_key(request), translation.get_language())
 
     def article(self, article: PublicArticle) -> str:
-        """``PublicArticleSerializer``'s live fields for ``article``: status, label, notices, url."""
+        """``PublicArticleSerializer``'s live fields for ``article``: status, label, notices, the
+        audience versions, url."""
         notices = (
             _members({"notices": [notice_data(notice) for notice in article.notices]})
             if article.notices
             else self.no_notices
         )
+        variants = article.publication.audience_variants
+        variants = _members({"audience_variants": variants}) if variants else self.no_variants
         url = self.page_address.replace(serializers.SLUG_PLACEHOLDER, article.publication.slug)
-        return self.separator.join((self.statuses[article.status], notices, url))
+        return self.separator.join((self.statuses[article.status], notices, variants, url))
 
     def addresses(self, slug: str) -> str:
         # A slug is letters, digits, hyphens and underscores (validated when its article is
@@ -228,6 +232,7 @@ def _live_members(address_key: tuple[str, str, str], language: str | None) -> Li
         page_address=_members({"url": page}),
         list_addresses=_members({"url": page, "api_url": api}),
         no_notices=_members({"notices": []}),
+        no_variants=_members({"audience_variants": []}),
     )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from articles.models import Status
 
@@ -19,13 +20,14 @@ if TYPE_CHECKING:
     # What the public status, notices and validators are computed from: a list row or a page.
     PublicRow = ListRow | PublicationFacts
 
+
 class PublicStatus:
     """What a reader is told about the review state of the content in front of them."""
 
     APPROVED = "approved"
     REVIEW_DUE = "review_due"
 
-    LABELS = {APPROVED: Status.APPROVED.label, REVIEW_DUE: Status.REVIEW_DUE.label}
+    LABELS = {APPROVED: Status.APPROVED.label, REVIEW_DUE: _lazy("Under Re-review")}
     CHOICES = list(LABELS.items())
 
 
@@ -80,21 +82,9 @@ def publication_notices(
         )
         for source in retracted_sources
     ]
-    if _is_overdue(publication, today):
-        reason = publication.review_due_reason
-        notices.append(
-            Notice(
-                Notice.REVIEW_OVERDUE,
-                _("This article is due for review: %(reason)s") % {"reason": reason}
-                if reason
-                else _(
-                    "This article was due for review on %(date)s and is waiting for our medical "
-                    "advisory board to review it again."
-                )
-                % {"date": _day(publication.next_review_due)},
-                publication.next_review_due,
-            )
-        )
+    rereview = _rereview_notice(publication, bool(retracted_sources), today)
+    if rereview is not None:
+        notices.append(rereview)
     if publication.last_modified_at > publication.first_published_at:
         # The content changed after the first publication (a routine re-review changes nothing).
         notices.append(
@@ -109,6 +99,39 @@ def publication_notices(
             )
         )
     return notices
+
+
+def _rereview_notice(publication: PublicationFacts, cites_retracted: bool, today: date) -> Notice | None:
+    """What a reader is told of a re-review, from facts only: when it began and why in the
+    reader's words, never the editors' note (``review_due_reason`` stays internal)."""
+    if not _is_overdue(publication, today):
+        return None
+    approved = _day(publication.approved_at)
+    if publication.article_status != Status.REVIEW_DUE:
+        return Notice(
+            Notice.REVIEW_OVERDUE,
+            _(
+                "This article was due for review on %(date)s and is waiting for our medical "
+                "advisory board to review it again."
+            )
+            % {"date": _day(publication.next_review_due)},
+            publication.next_review_due,
+        )
+    if cites_retracted:
+        return None  # the retracted source's notice already says what happened and what follows
+    since = publication.review_due_since
+    since_day = timezone.localdate(since) if since else None
+    if since_day is None or since_day >= publication.next_review_due:
+        message = _(
+            "This article was due for its scheduled review on %(date)s. Our medical advisory board "
+            "is reviewing it again; what you read is the version it approved on %(approved)s."
+        ) % {"date": _day(publication.next_review_due), "approved": approved}
+        return Notice(Notice.REVIEW_OVERDUE, message, publication.next_review_due)
+    message = _(
+        "Since %(since)s our medical advisory board is reviewing this article again. What you read "
+        "is the version it approved on %(approved)s."
+    ) % {"since": _day(since_day), "approved": approved}
+    return Notice(Notice.REVIEW_OVERDUE, message, since_day)
 
 
 def retraction_notice(publication: PublicationFacts) -> Notice:
@@ -127,4 +150,3 @@ def last_modified(publication: PublicRow, retracted_sources=(), today: date | No
         # The overdue notice appeared when the due date passed, without any row changing.
         moments.append(timezone.make_aware(datetime.combine(publication.next_review_due, time.min)))
     return max(moments)
-

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from articles.models import PublishedCitation, Status
+from articles.models import Audience, PublishedCitation, Status
 from public.notices import (
     Notice,
     PublicStatus,
@@ -44,11 +44,15 @@ class PublicationFacts:
     cites_retracted_source: bool
     article_status: str
     review_due_reason: str
+    review_due_since: datetime | None
     article_updated_at: datetime
     retraction_notice: str
     retracted_at: datetime | None
     # The purge keys stored with its document (public.purging.keys); None until it is rendered.
     cache_keys: str | None
+    counterpart_slug: str | None
+    counterpart_audience: str | None
+    own_audience: str
 
     @property
     def pk(self) -> int:
@@ -58,6 +62,18 @@ class PublicationFacts:
     def surrogate_keys(self) -> str:
         """Its responses' ``Surrogate-Key``: stored with its document, read now when there is none."""
         return self.cache_keys or cache_keys_read(self.id)
+
+    @property
+    def audience_variants(self) -> list[dict]:
+        """This article and its listed version for the other audience, patients first; ``[]``
+        when it has none."""
+        if not self.counterpart_slug:
+            return []
+        variants = [
+            {"audience": self.counterpart_audience, "slug": self.counterpart_slug},
+            {"audience": self.own_audience, "slug": self.slug},
+        ]
+        return sorted(variants, key=lambda variant: variant["audience"] != Audience.PATIENT)
 
 
 @dataclass(slots=True)
@@ -118,8 +134,13 @@ _PUBLICATION_FACTS = """
         JOIN articles_source s ON s.id = c.source_id
         WHERE c.publication_id = p.id AND s.retracted_on IS NOT NULL
     ) AS cites_retracted_source,
-    a.status AS article_status, a.review_due_reason, a.updated_at AS article_updated_at,
-    a.retraction_notice, a.retracted_at, d.cache_keys
+    a.status AS article_status, a.review_due_reason, a.review_due_since, a.updated_at AS article_updated_at,
+    a.retraction_notice, a.retracted_at, d.cache_keys,
+    (SELECT v.slug FROM articles_listedpublication v WHERE v.article_id = a.audience_counterpart_id)
+        AS counterpart_slug,
+    (SELECT v.audience FROM articles_listedpublication v WHERE v.article_id = a.audience_counterpart_id)
+        AS counterpart_audience,
+    p.audience AS own_audience
 """
 _PUBLISHED_PAGE = f"""
     SELECT {_PUBLICATION_FACTS},
@@ -243,4 +264,3 @@ def _public_article(publication: PublicationFacts, today: date | None) -> Public
         retracted_sources=retracted,
         last_modified=last_modified(publication, retracted, today),
     )
-

@@ -65,12 +65,31 @@ def datetime_text(value: datetime, zone: tzinfo) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-REVIEWER_FIELDS = ("name", "credentials", "specialties", "signed_at")
-REFERENCE_FIELDS = ("number", "formatted", "formatted_html", "doi", "pmid", "url", "retracted")
+REVIEWER_FIELDS = ("name", "slug", "orcid", "credentials", "specialties", "signed_at")
+REFERENCE_FIELDS = (
+    "number",
+    "formatted",
+    "formatted_html",
+    "doi",
+    "pmid",
+    "url",
+    "retracted",
+    "publication_type",
+    "evidence_type",
+    "group",
+)
+# What a reference of a publication made before these were stored says.
+REFERENCE_DEFAULTS = {"group": "other"}
 
 
 class ReviewerSerializer(serializers.Serializer):
     name = serializers.CharField()
+    slug = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="The reviewer's page: /board/{slug}/ (empty for older articles).",
+    )
+    orcid = serializers.CharField(allow_blank=True, default="", help_text="ORCID iD: 0000-0002-1825-0097.")
     credentials = serializers.CharField()
     specialties = serializers.ListField(child=serializers.CharField(), required=False)
     signed_at = serializers.DateTimeField()
@@ -88,12 +107,34 @@ class ReferenceSerializer(serializers.Serializer):
     pmid = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
     retracted = serializers.BooleanField(help_text="The source is retracted (now, not only when reviewed).")
+    publication_type = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="How the work was published, a CSL type (article-journal, book, chapter, report, webpage, "
+        "dataset, document); empty for articles published before it was recorded.",
+    )
+    evidence_type = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="What kind of evidence it is (guideline, systematic_review, randomized_trial, ...); "
+        "empty for articles published before it was recorded.",
+    )
+    group = serializers.ChoiceField(
+        choices=["guidelines", "research", "other"],
+        default="other",
+        help_text="Where the page lists it: From the guidelines, From the research, or the others.",
+    )
 
 
 class NoticeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(kind, kind) for kind in Notice.KINDS])
     message = serializers.CharField()
     date = serializers.DateField(allow_null=True)
+
+
+class AudienceVariantSerializer(serializers.Serializer):
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    slug = serializers.SlugField()
 
 
 class PublicationListSerializer(serializers.Serializer):
@@ -180,6 +221,12 @@ class PublicArticleSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PublicStatus.CHOICES)
     status_label = serializers.CharField()
     notices = NoticeSerializer(many=True)
+    audience_variants = AudienceVariantSerializer(
+        source="publication.audience_variants",
+        many=True,
+        help_text="This article and its published version for the other audience (patients first); "
+        "empty when there is none.",
+    )
     url = serializers.SerializerMethodField(help_text="The article's public page.")
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -215,7 +262,7 @@ def publication_snapshot(publication) -> dict:
         "last_reviewed_at": datetime_text(publication.last_reviewed_at, zone),
         "next_review_due": publication.next_review_due.isoformat(),
         "references": [
-            {field: reference.get(field, "") for field in REFERENCE_FIELDS}
+            {field: reference.get(field, REFERENCE_DEFAULTS.get(field, "")) for field in REFERENCE_FIELDS}
             | {"retracted": bool(reference.get("retracted"))}
             for reference in publication.references
         ],

@@ -36,6 +36,7 @@ _DATETIME_COLUMNS = frozenset(
         "last_reviewed_at",
         "article_updated_at",
         "retracted_at",
+        "review_due_since",
     }
 )
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urljoin
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Audience
@@ -39,6 +41,7 @@ def medical_web_page(article: PublicArticle, *, url: str, site_name: str) -> dic
             {
                 "@type": "Person",
                 "name": reviewer["name"],
+                **_member_links(reviewer.get("slug", ""), reviewer.get("orcid", ""), base=url),
                 "hasCredential": {
                     "@type": "EducationalOccupationalCredential",
                     "credentialCategory": "degree",
@@ -53,6 +56,34 @@ def medical_web_page(article: PublicArticle, *, url: str, site_name: str) -> dic
         "dateModified": publication.last_modified_at.isoformat(),
         "publisher": {"@type": "Organization", "name": site_name},
         "citation": [_citation(reference) for reference in article.references],
+    }
+
+
+def _member_links(slug: str, orcid: str, *, base: str) -> dict:
+    """The member's board page (``url``) and ORCID record (``sameAs``), when known."""
+    links = {}
+    if slug:
+        links["url"] = urljoin(base, reverse("public:board-member", kwargs={"slug": slug}))
+    if orcid:
+        links["sameAs"] = f"https://orcid.org/{orcid}"
+        links["identifier"] = {"@type": "PropertyValue", "propertyID": "ORCID", "value": orcid}
+    return links
+
+
+def board_person(member, *, url: str) -> dict:
+    """The schema.org ``Person`` of a board member's page: the same facts as ``reviewedBy``."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": member.display_name,
+        **_member_links(member.slug, member.orcid, base=url),
+        "hasCredential": {
+            "@type": "EducationalOccupationalCredential",
+            "credentialCategory": "degree",
+            "name": member.credentials,
+        },
+        "knowsAbout": [specialty.name for specialty in member.specialties.all()],
+        **({"description": member.bio} if member.bio else {}),
     }
 
 

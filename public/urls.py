@@ -13,5 +13,7 @@ urlpatterns = [
     path("articles/", views.article_list, name="article-list"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("editorial-policy/", views.editorial_policy, name="editorial-policy"),
+    path("board/", views.board_list, name="board"),
+    path("board/<slug:slug>/", views.board_member_page, name="board-member"),
     path("feeds/articles.atom", feeds.latest_articles, name="articles-feed"),
 ]

@@ -15,11 +15,11 @@ from django.utils.dateparse import parse_datetime
 
 from articles.library.bibliography import render_with_sources
 from articles.models import Article, Audience, Status
-from articles.rendering import NumberedReference, reference_list_html
+from articles.rendering import NumberedReference, grouped_reference_list_html
 from editorial.context_processors import site as site_context
 from public import board, caching, listing, notices, pending, publications
 from public.purging import keys
-from public.structured_data import json_ld_script, medical_web_page
+from public.structured_data import board_person, json_ld_script, medical_web_page
 
 PAGE_SIZE = 20
 PENDING_LIMIT = 20
@@ -31,6 +31,7 @@ AUDIENCE_READERS = {Audience.PATIENT: "patients", Audience.PROFESSIONAL: "health
 # The steps a reader sees, and where each article status stands on them.
 TRACKER_STEPS = ("Submitted", "Under Review", "Approved")
 TRACKER_POSITION = {Status.SUBMITTED: 0, Status.UNDER_REVIEW: 1, Status.APPROVED: 2}
+REREVIEW_STEP = "Under Re-review"
 
 
 def render(request, template_name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -44,8 +45,9 @@ def render(request, template_name: str, context: dict, status: int = 200) -> Htt
 
 
 def reference_list(references: list[dict]) -> str:
-    """The numbered reference list with DOI and PubMed links (``rendering.reference_list_html``)."""
-    return reference_list_html(_numbered(reference) for reference in references)
+    """The numbered references in their groups, with DOI and PubMed links and links back to
+    where each is first cited (``rendering.grouped_reference_list_html``)."""
+    return grouped_reference_list_html(_numbered(reference) for reference in references)
 
 
 def _numbered(reference: dict) -> NumberedReference:
@@ -59,11 +61,19 @@ def _numbered(reference: dict) -> NumberedReference:
         pmid=reference.get("pmid", ""),
         url=reference.get("url", ""),
         retracted=reference.get("retracted", False),
+        publication_type=reference.get("publication_type", ""),
+        evidence_type=reference.get("evidence_type", ""),
+        group=reference.get("group", "other"),
+        cited_at=reference.get("cited_at", ""),
     )
 
 
 def review_tracker(status: str) -> list[dict]:
-    """The three review steps, each ``done``, ``current`` or ``upcoming`` for ``status``."""
+    """The review steps, each ``done``, ``current`` or ``upcoming`` for ``status``; an article
+    back with the board after approval shows a fourth, current step, "Under Re-review"."""
+    if status == Status.REVIEW_DUE:
+        done = [{"label": label, "state": "done"} for label in TRACKER_STEPS]
+        return [*done, {"label": REREVIEW_STEP, "state": "current"}]
     position = TRACKER_POSITION[status]
     return [
         {"label": label, "state": "done" if i < position else "current" if i == position else "upcoming"}
@@ -168,6 +178,7 @@ def article_detail(request, slug: str):
         article.status,
         [(notice.kind, notice.message) for notice in article.notices],
         [reference["retracted"] for reference in article.references],
+        publication.counterpart_slug,
     )
     response = caching.answer(
         request,
@@ -184,7 +195,9 @@ def article_detail(request, slug: str):
                     {**reviewer, "signed_at": parse_datetime(reviewer.get("signed_at") or "")}
                     for reviewer in publication.reviewers
                 ],
-                "tracker": review_tracker(Status.APPROVED),
+                "tracker": review_tracker(article.status),
+                "rereview_since": _rereview_since(article),
+                "audience_switch": audience_switch(publication),
                 "references_html": reference_list(article.references),
                 "canonical_url": url,
                 "json_ld": json_ld_script(medical_web_page(article, url=url, site_name=settings.SITE_NAME)),
@@ -192,6 +205,34 @@ def article_detail(request, slug: str):
         ),
     )
     return caching.tag(response, publication.surrogate_keys)
+
+
+# How the "Which best describes you?" switch names each audience.
+AUDIENCE_CHOICES = {
+    Audience.PATIENT: "I'm a patient or caregiver",
+    Audience.PROFESSIONAL: "I'm a health professional",
+}
+
+
+def audience_switch(publication) -> list[dict]:
+    """The options of "Which best describes you?": each version, the current one marked."""
+    return [
+        {
+            **variant,
+            "label": AUDIENCE_CHOICES.get(variant["audience"], variant["audience"]),
+            "current": variant["slug"] == publication.slug,
+        }
+        for variant in publication.audience_variants
+    ]
+
+
+def _rereview_since(article) -> object:
+    """The day the board took the article back, shown instead of a "next review due" date that
+    would contradict the notice; ``None`` while the article is simply approved."""
+    since = article.publication.review_due_since
+    if article.publication.article_status != Status.REVIEW_DUE or since is None:
+        return None
+    return timezone.localdate(since)
 
 
 def _pending_page(request, article: Article):
@@ -239,5 +280,38 @@ def editorial_policy(request):
             "policy": site_wide,
             "specialty_policies": by_specialty,
             "nav": "policy",
+        },
+    )
+
+
+@caching.public_response(uses_query=False)
+def board_list(request):
+    """The medical advisory board: each active member, their credentials and specialties.
+
+    Models: BoardMember, Specialty. Template: public/board.html. Queries: 2.
+    """
+    return render(request, "public/board.html", {"members": board.editorial_board(), "nav": "board"})
+
+
+@caching.public_response(uses_query=False)
+def board_member_page(request, slug: str):
+    """One board member: credentials, specialties, biography, ORCID iD and the articles they
+    signed. Models: BoardMember, Specialty, SignOff, ListedPublication.
+    Template: public/board_member.html. Queries: 3.
+    """
+    member = board.board_member(slug)
+    if member is None:
+        raise Http404("No board member has this address.")
+    url = caching.absolute_url(request, with_query=False)
+    return render(
+        request,
+        "public/board_member.html",
+        {
+            "member": member,
+            "orcid_url": board.orcid_url(member.orcid),
+            "reviewed": board.reviewed_by(member),
+            "canonical_url": url,
+            "json_ld": json_ld_script(board_person(member, url=url)),
+            "nav": "board",
         },
     )

@@ -192,11 +192,43 @@ class SourceForm(Form):
             formfield_callback=_formfield,
         )
         model_fields["key"].required = False
+        publication_type = model_fields["publication_type"]
+        publication_type.required = False
+        publication_type.choices = [("", _("Work it out from the fields below")), *publication_type.choices]
+        publication_type.initial = ""
         model_fields["key"].help_text = _(
             "Cite it as [@key], e.g. will2018. Leave empty to make one from the first author and year."
         )
         self.fields.update(model_fields)
         self.order_fields(EDITABLE_SOURCE_FIELDS)
+        self.fields["accept_incomplete"] = forms.BooleanField(
+            label=_("Save it without authors or a year"),
+            required=False,
+            help_text=_("For a work that truly has none (an undated web page); the library flags it."),
+        )
+
+    def clean(self):
+        data = super().clean()
+        missing = [
+            label
+            for name, label in (("authors", _("authors")), ("year", _("year")))
+            if name in self.fields and not data.get(name)
+        ]
+        if missing and not data.get("accept_incomplete"):
+            raise forms.ValidationError(
+                _("This source has no %(missing)s: add them, or tick the box to save it flagged.")
+                % {"missing": str(_(" and no ")).join(str(label) for label in missing)},
+                code="incomplete",
+            )
+        return data
+
+    def source_data(self) -> dict:
+        """The source's fields, without the confirmation and the empty ones."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "accept_incomplete" and value not in (None, "")
+        }
 
 
 class SourceImportForm(Form):
@@ -312,7 +344,7 @@ class SignOffForm(Form):
 class BoardMemberForm(ModelForm):
     class Meta:
         model = BoardMember
-        fields = ["user", "display_name", "credentials", "specialties", "bio", "active"]
+        fields = ["user", "display_name", "credentials", "specialties", "bio", "orcid", "active"]
         widgets = {
             "specialties": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 3}),

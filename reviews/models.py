@@ -7,15 +7,31 @@ entries are append-only: the ORM refuses to change or delete them, and so does t
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, ImmutableModel, Specialty, Status
+from reviews.orcid import normalize_orcid, validate_orcid
+
+
+def unique_member_slug(name: str, *, exclude=None) -> str:
+    """``dr-ann-baker``, or ``dr-ann-baker-2`` when another member has it."""
+    base = slugify(name)[:110] or "member"
+    taken = set(
+        BoardMember.objects.exclude(pk=exclude).filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    return (
+        base
+        if base not in taken
+        else next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+    )
 
 
 class BoardMemberQuerySet(models.QuerySet):
@@ -33,6 +49,16 @@ class BoardMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_member"
     )
     display_name = models.CharField(_("display name"), max_length=200, help_text=_("e.g. Dr. Ann Baker"))
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, help_text=_("The member's public page: /board/<slug>/.")
+    )
+    orcid = models.CharField(
+        _("ORCID iD"),
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text=_("e.g. 0000-0002-1825-0097 (checked)."),
+    )
     credentials = models.CharField(_("credentials"), max_length=100, help_text=_('e.g. "MD" or "PharmD"'))
     specialties = models.ManyToManyField(Specialty, related_name="board_members", blank=True)
     bio = models.TextField(_("biography"), blank=True)
@@ -49,6 +75,18 @@ class BoardMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name}, {self.credentials}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A member made in code (the demo, a test) gets a slug from their name.
+        if not self.slug:
+            self.slug = unique_member_slug(self.display_name, exclude=self.pk)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            self.orcid = normalize_orcid(self.orcid)
+        except ValidationError as exc:
+            raise ValidationError({"orcid": exc}) from None
 
 
 class ReviewPolicy(models.Model):

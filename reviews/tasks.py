@@ -12,7 +12,7 @@ import logging
 from celery import shared_task
 from kombu.exceptions import KombuError
 
-from reviews import notifications, reminders, retractions
+from reviews import notifications, reminders, retraction_sync, retractions
 from reviews.notifications import DeliveryFailed
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,13 @@ def flag_due_reviews() -> list[int]:
 def reapply_retractions() -> list[int]:
     """Send every approved article that still cites a retracted source back to review (daily)."""
     return retractions.reapply_retractions()
+
+
+@shared_task
+def sync_retraction_watch() -> dict:
+    """The daily Retraction Watch sync; does nothing while ``RETRACTION_WATCH_URL`` is empty."""
+    sync = retraction_sync.sync_retraction_watch()
+    return {"off": True} if sync is None else {"rows": sync.rows, "applied": sync.changed}
 
 
 def queue_delivery(*, notification_ids: list[int], **_signal) -> None:

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from reviews.views import articles, authoring, board, dashboard, notifications, reviewing, sources, tokens
+from reviews.views import (
+    articles,
+    audience,
+    authoring,
+    board,
+    dashboard,
+    notifications,
+    reviewing,
+    sources,
+    tokens,
+)
 
 app_name = "editorial"
 
@@ -17,6 +27,7 @@ urlpatterns = [
     path("articles/<int:pk>/submit/", authoring.article_submit, name="article_submit"),
     path("articles/<int:pk>/revise/", authoring.article_revise, name="article_revise"),
     path("articles/<int:pk>/history/", articles.article_history, name="article_history"),
+    path("articles/<int:pk>/audience-version/", audience.audience_counterpart, name="audience_counterpart"),
     # Editors
     path("articles/<int:pk>/assign/", board.assign_reviewers, name="assign"),
     path("articles/<int:pk>/start-review/", board.start_review, name="start_review"),
@@ -37,6 +48,8 @@ urlpatterns = [
     path("sources/", sources.source_list, name="sources"),
     path("sources/new/", sources.source_create, name="source_create"),
     path("sources/import/", sources.source_import, name="source_import"),
+    path("sources/<int:pk>/", sources.source_edit, name="source_edit"),
+    path("sources/<int:pk>/delete/", sources.source_delete, name="source_delete"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notification_read_all, name="notifications_read_all"),
     path("notifications/email/", notifications.email_preferences, name="email_preferences"),

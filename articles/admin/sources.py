@@ -68,8 +68,18 @@ class SourceAdminForm(forms.ModelForm):
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     form = SourceAdminForm
-    list_display = ("key", "short_title", "type", "year", "doi", "pmid", "citation_count", "retracted")
-    list_filter = ("type", ("retracted_on", admin.EmptyFieldListFilter))
+    list_display = (
+        "key",
+        "short_title",
+        "publication_type",
+        "type",
+        "year",
+        "doi",
+        "pmid",
+        "citation_count",
+        "retracted",
+    )
+    list_filter = ("publication_type", "type", ("retracted_on", admin.EmptyFieldListFilter))
     search_fields = ("key", "title", "container_title", "doi", "pmid", "pmcid")
     inlines = [CitedByInline, SourceNoticeInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from articles.library.citations import csl_type_fields, format_reference, format_reference_html
+from articles.library.citations import (
+    csl_type_fields,
+    format_reference,
+    format_reference_html,
+    reference_group,
+)
 from articles.models import Source
 from articles.rendering import ReferenceEntry, RenderedBody, render_body
 
@@ -12,7 +17,7 @@ from articles.rendering import ReferenceEntry, RenderedBody, render_body
 def source_to_csl(source: Source) -> dict:
     """The source as a CSL-JSON item, the form the formatter and the writers take."""
     item: dict = {"id": source.key, "title": source.title, "author": list(source.authors)}
-    item.update(csl_type_fields(source.type))
+    item.update(csl_type_fields(source.type, source.publication_type))
     optional = {
         "container-title": source.container_title,
         "container-title-short": source.container_title_short,
@@ -44,6 +49,9 @@ def reference_entry(source: Source) -> ReferenceEntry:
         pmid=source.pmid,
         url=source.url,
         retracted=source.is_retracted,
+        publication_type=source.publication_type,
+        evidence_type=source.type,
+        group=reference_group(source.type),
     )
 
 

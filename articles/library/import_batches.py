@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from articles.library.citations import ParsedEntry, citation_key, source_type_of
+from articles.library.citations import ParsedEntry, citation_key, publication_type_of, source_type_of
 from articles.library.sources import DuplicateSource, clean_key, free_key, save_new, validate_fields
 from articles.models import Source
 
@@ -50,6 +50,7 @@ def source_from_csl(item: dict) -> Source:
     return Source(
         key=clean_key(item.get("id")),
         type=source_type_of(item),
+        publication_type=publication_type_of(item),
         title=text("title"),
         authors=[dict(name) for name in item.get("author") or []],
         container_title=text("container-title"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from articles import roles
 from articles.library.bibliography import source_to_csl
-from articles.library.citations import citation_key
+from articles.library.citations import citation_key, infer_publication_type
 from articles.models import Article, Publication, Source, Status
 
 # The fields a person may set on a source; the retraction fields change only through
@@ -28,6 +28,7 @@ from articles.models import Article, Publication, Source, Status
 EDITABLE_SOURCE_FIELDS = (
     "key",
     "type",
+    "publication_type",
     "title",
     "authors",
     "container_title",
@@ -43,6 +44,8 @@ EDITABLE_SOURCE_FIELDS = (
     "publisher",
     "accessed",
 )
+# The stored fields a source's publication type is inferred from when none is given.
+INFERRED_FROM = ("container_title", "volume", "issue", "pages", "pmid", "url", "publisher")
 IDENTIFIER_LABELS = {"doi": "DOI", "pmid": "PMID", "key": "citation key"}
 KEY_MAX_LENGTH = Source._meta.get_field("key").max_length
 
@@ -159,6 +162,11 @@ def source_create(*, actor, data: dict) -> Source:
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
     source = Source(**data)
+    if not data.get("publication_type"):
+        source.publication_type = infer_publication_type(
+            evidence_type=source.type,
+            **{name: getattr(source, name) for name in INFERRED_FROM},
+        )
     validate_fields(source)
     duplicate = find_duplicate(source)
     if duplicate is not None:
@@ -200,6 +208,33 @@ def source_update(*, actor, source: Source, changes: dict) -> Source:
             raise
         raise duplicate from None
     return locked
+
+
+class SourceInUse(ValidationError):
+    """A source that an article or a publication cites cannot be deleted."""
+
+
+@transaction.atomic
+def source_delete(*, actor, source: Source) -> None:
+    """Remove a source nothing cites (no article's content, no publication, no attachment)."""
+    locked = Source.objects.select_for_update().get(pk=source.pk)
+    if actor is not None and (refusal := roles.change_source_refusal(actor, locked)):
+        raise refusal
+    in_use = (
+        locked.citations.exists()
+        or locked.published_citations.exists()
+        or locked.attached_to.exists()
+        or locked.notices.exists()
+    )
+    if in_use:
+        raise SourceInUse(
+            _("[@%(key)s] is cited, attached to an article or has notices; it stays in the library.")
+            % {"key": locked.key},
+            code="in_use",
+        )
+    locked._history_user = actor
+    locked._change_reason = "deleted"
+    locked.delete()
 
 
 # Who cites a source ----------------------------------------------------------------------------

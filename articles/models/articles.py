@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -69,6 +70,15 @@ class Article(ConcurrentTransitionMixin, models.Model):
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="authored_articles", verbose_name=_("authors")
     )
+    audience_counterpart = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version for the other audience"),
+        help_text=_("The patient or professional article on the same topic; each is reviewed on its own."),
+    )
     attached_sources = models.ManyToManyField(
         "Source",
         blank=True,
@@ -98,6 +108,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True)
     retraction_notice = models.TextField(_("retraction notice"), blank=True)
+    review_due_since = models.DateTimeField(
+        _("under re-review since"),
+        null=True,
+        blank=True,
+        help_text=_("When the article was last sent back to the board for re-review."),
+    )
     review_due_reason = models.TextField(
         _("reason for re-review"),
         blank=True,
@@ -164,9 +180,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def start_review(self) -> None:
         pass
 
-    @transition(
-        field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED
-    )
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED)
     def approve(self, *, reviewed_at, next_review_due) -> None:
         self.last_reviewed_at = reviewed_at
         self.next_review_due = next_review_due
@@ -189,6 +203,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=Status.APPROVED, target=Status.REVIEW_DUE)
     def flag_for_rereview(self, *, reason: str) -> None:
         self.review_due_reason = reason
+        self.review_due_since = timezone.now()
 
     @transition(
         field=status,

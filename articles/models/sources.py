@@ -32,6 +32,18 @@ class SourceType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PublicationType(models.TextChoices):
+    """How a work was published (CSL names): decides how its AMA reference is printed."""
+
+    JOURNAL_ARTICLE = "article-journal", _("Journal article")
+    BOOK = "book", _("Book")
+    CHAPTER = "chapter", _("Book chapter")
+    REPORT = "report", _("Report or guideline document")
+    WEBPAGE = "webpage", _("Web page")
+    DATASET = "dataset", _("Dataset")
+    DOCUMENT = "document", _("Other document")
+
+
 def validate_citation_key(value: str) -> None:
     if not value or not all(ch.isalnum() or ch in "_-:." for ch in value) or value[-1] in ":.":
         raise ValidationError(
@@ -51,7 +63,20 @@ class Source(models.Model):
         validators=[validate_citation_key],
         help_text=_("Cite it in an article body as [@key]."),
     )
-    type = models.CharField(_("type"), max_length=30, choices=SourceType.choices, default=SourceType.OTHER)
+    type = models.CharField(
+        _("evidence type"),
+        max_length=30,
+        choices=SourceType.choices,
+        default=SourceType.OTHER,
+        help_text=_("What kind of evidence it is: decides the group it is listed under."),
+    )
+    publication_type = models.CharField(
+        _("publication type"),
+        max_length=20,
+        choices=PublicationType.choices,
+        default=PublicationType.JOURNAL_ARTICLE,
+        help_text=_("How it was published: decides how its reference is printed."),
+    )
     title = models.CharField(_("title"), max_length=1000)
     authors = models.JSONField(
         _("authors"),
@@ -106,6 +131,11 @@ class Source(models.Model):
     @property
     def is_retracted(self) -> bool:
         return self.retracted_on is not None
+
+    @property
+    def missing_facts(self) -> list[str]:
+        """What a reference needs and this source lacks (``authors``, ``year``), for the editors."""
+        return [name for name in ("authors", "year") if not getattr(self, name)]
 
     def clean(self) -> None:
         errors = {}
@@ -225,3 +255,44 @@ class SourceNotice(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.source.key}"
+
+
+# The scheduled Retraction Watch sync --------------------------------------------------------------
+
+
+class RetractionWatchRecord(models.Model):
+    """A Retraction Watch row as last applied: its fingerprint, so a sync applies only what changed."""
+
+    record_id = models.CharField(_("record id"), max_length=40, primary_key=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    applied_at = models.DateTimeField(_("applied"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Retraction Watch record")
+        verbose_name_plural = _("Retraction Watch records")
+
+    def __str__(self) -> str:
+        return self.record_id
+
+
+class RetractionWatchSync(models.Model):
+    """One run of the sync: the file's validators, how far it got and what it found."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    url = models.URLField(_("URL"), max_length=1000)
+    etag = models.CharField(_("ETag"), max_length=200, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    changed = models.PositiveIntegerField(_("rows applied"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = "started_at"
+        verbose_name = _("Retraction Watch sync")
+        verbose_name_plural = _("Retraction Watch syncs")
+
+    def __str__(self) -> str:
+        return f"{self.url} at {self.started_at:%Y-%m-%d %H:%M}"

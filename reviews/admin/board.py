@@ -20,6 +20,7 @@ class BoardMemberAdmin(HistoryAdmin):
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
     filter_horizontal = ("specialties",)
+    prepopulated_fields = {"slug": ("display_name",)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("specialties")

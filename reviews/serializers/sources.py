@@ -13,7 +13,7 @@ from rest_framework import serializers
 from articles.library.bibliography import source_to_csl
 from articles.library.citations import FORMATS, format_reference
 from articles.library.sources import EDITABLE_SOURCE_FIELDS
-from articles.models import Source, SourceNotice, SourceType, Status
+from articles.models import PublicationType, Source, SourceNotice, SourceType, Status
 from reviews.serializers.base import StrictInputSerializer
 
 # Output --------------------------------------------------------------------------------------
@@ -32,6 +32,11 @@ class SourceSerializer(serializers.ModelSerializer):
     """A library source with its AMA reference; no per-row queries (lists use it)."""
 
     type_label = serializers.CharField(source="get_type_display", read_only=True)
+    missing_facts = serializers.ListField(
+        child=serializers.ChoiceField(choices=["authors", "year"]),
+        read_only=True,
+        help_text="What the reference lacks (authors, year): shown to editors as a flag.",
+    )
     formatted = serializers.SerializerMethodField(help_text="The AMA reference, as articles render it.")
     retracted = serializers.BooleanField(source="is_retracted", read_only=True)
 
@@ -44,6 +49,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "type_label",
             *EDITABLE_SOURCE_FIELDS[2:],
             "formatted",
+            "missing_facts",
             "retracted",
             "retracted_on",
             "retraction_notice",
@@ -132,7 +138,16 @@ class SourceInputSerializer(StrictInputSerializer):
         max_length=100,
         help_text="Cite it as [@key]. Made from the first author and year (will2018) when empty.",
     )
-    type = serializers.ChoiceField(choices=SourceType.choices, required=False)
+    type = serializers.ChoiceField(
+        choices=SourceType.choices,
+        required=False,
+        help_text="The evidence type: decides the reference's group.",
+    )
+    publication_type = serializers.ChoiceField(
+        choices=PublicationType.choices,
+        required=False,
+        help_text="How it was published (CSL names): decides how AMA prints it; inferred when not given.",
+    )
     title = serializers.CharField(max_length=1000)
     authors = AuthorNameSerializer(many=True, required=False)
     container_title = serializers.CharField(required=False, allow_blank=True, max_length=500)

@@ -11,15 +11,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from articles import roles
-from articles.library import importing, sources
+from articles.library import importing, lookup, sources
 from articles.library.bibliography import reference_entry
 from articles.library.citations import MalformedFile
+from articles.models import Source
 from reviews import selectors
 from reviews.forms import SourceForm, SourceImportForm, SourceSearchForm, add_errors
 
@@ -63,11 +65,19 @@ def source_create(request):
     """
     _require_source_writer(request.user)
     next_url = _safe_next(request)
-    form = SourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+    identifier = request.GET.get("lookup", "").strip()[:200]
+    initial, lookup_error = {}, ""
+    if identifier and request.method == "GET":
         try:
-            source = sources.source_create(actor=request.user, data=data)
+            initial = lookup.lookup_identifier(identifier)
+        except lookup.LookupFailed as exc:
+            lookup_error = str(exc)
+        else:
+            initial["authors"] = initial.get("authors") or []
+    form = SourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = sources.source_create(actor=request.user, data=form.source_data())
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -76,7 +86,8 @@ def source_create(request):
             )
             return redirect(next_url or f"{reverse('editorial:sources')}?{urlencode({'q': source.key})}")
     status = 400 if form.is_bound else 200
-    return render(request, "editorial/source_form.html", {"form": form, "next": next_url}, status=status)
+    context = {"form": form, "next": next_url, "identifier": identifier, "lookup_error": lookup_error}
+    return render(request, "editorial/source_form.html", context, status=status)
 
 
 @login_required
@@ -127,3 +138,67 @@ def source_import(request):
     status = 400 if form.errors else 200
     context = {"form": form, "summary": summary, "next": _safe_next(request)}
     return render(request, "editorial/source_import.html", context, status=status)
+
+
+def _source_initial(source) -> dict:
+    initial = {name: getattr(source, name) for name in sources.EDITABLE_SOURCE_FIELDS}
+    initial["accept_incomplete"] = bool(source.missing_facts)
+    return initial
+
+
+@login_required
+def source_edit(request, pk: int):
+    """Correct a source, see its history and, when nothing cites it, delete it.
+
+    Who may change it is ``articles.roles.can_edit_source`` (editor-only once an article citing it
+    has left drafting); the change goes through ``articles.library.sources.source_update``.
+    Template: ``editorial/source_edit.html``.
+    """
+    _require_source_writer(request.user)
+    source = get_object_or_404(Source, pk=pk)
+    may_edit = roles.can_edit_source(request.user, source)
+    form = SourceForm(request.POST or None, initial=_source_initial(source))
+    # The service refuses (403) a writer who may not change it: the rule lives in the roles module.
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data.get(name) for name in sources.EDITABLE_SOURCE_FIELDS}
+        changes = {
+            name: ("" if value is None and name not in ("year", "accessed") else value)
+            for name, value in changes.items()
+        }
+        changes["authors"] = changes["authors"] or []
+        if not changes["key"]:
+            changes.pop("key")
+        if not changes["publication_type"]:
+            changes.pop("publication_type")
+        try:
+            sources.source_update(actor=request.user, source=source, changes=changes)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Source saved."))
+            return redirect("editorial:source_edit", pk=source.pk)
+    context = {
+        "form": form,
+        "source": source,
+        "may_edit": may_edit,
+        "reference": reference_entry(source),
+        "history": source.history.select_related("history_user").order_by("-history_date")[:50],
+        "cited": sources.articles_citing(source).exists() or source.published_citations.exists(),
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "editorial/source_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def source_delete(request, pk: int):
+    """Delete a source nothing cites; a cited one stays, with the reason shown."""
+    _require_source_writer(request.user)
+    source = get_object_or_404(Source, pk=pk)
+    try:
+        sources.source_delete(actor=request.user, source=source)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("editorial:source_edit", pk=source.pk)
+    messages.success(request, _("Source [@%(key)s] deleted.") % {"key": source.key})
+    return redirect("editorial:sources")

@@ -191,6 +191,8 @@ def _approve(article: Article, review_round: ReviewRound, *, actor, approved_by,
     reviewers = [
         {
             "name": s.assignment.reviewer.display_name,
+            "slug": s.assignment.reviewer.slug,
+            "orcid": s.assignment.reviewer.orcid,
             "credentials": s.assignment.reviewer.credentials,
             "specialties": [sp.name for sp in s.assignment.reviewer.specialties.all()],
             "signed_at": s.signed_at.isoformat(),

@@ -199,6 +199,7 @@ def test_every_beat_entry_names_a_registered_task():
         "reviews.tasks.send_review_reminders",
         "reviews.tasks.flag_due_reviews",
         "reviews.tasks.reapply_retractions",
+        "reviews.tasks.sync_retraction_watch",
         "public.tasks.prune_content_changes",
     }
     assert scheduled <= set(app.tasks)

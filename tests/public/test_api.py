@@ -180,7 +180,7 @@ def test_detail_has_everything_a_page_needs(client, published, reviewers):
     body = response.json()
     publication = Publication.objects.get(article=published)
     assert body["title"] == published.title and body["summary"] == published.summary
-    assert '<sup class="citation"><a href="#ref-1">1</a></sup>' in body["body_html"]
+    assert '<sup class="citation" id="cite-1"><a href="#ref-1">1</a></sup>' in body["body_html"]
     assert body["status"] == "approved" and body["status_label"] == "Approved"
     assert body["audience"] == "patient" and body["topic"] == "oncology"
     assert [(r["name"], r["credentials"]) for r in body["reviewers"]] == [
@@ -310,15 +310,19 @@ def test_a_retracted_source_is_found_when_its_key_and_doi_were_edited_since(clie
     assert body["references"][0]["retracted"] is True
 
 
-def test_an_article_flagged_for_rereview_says_why(client, published, editor):
-    workflow.flag_for_rereview(actor=editor, article=published, reason="New guideline published in 2026.")
+def test_an_article_flagged_for_rereview_tells_readers_when_never_the_editors_reason(
+    client, published, editor
+):
+    workflow.flag_for_rereview(actor=editor, article=published, reason="Note to the board: see [@pub1].")
 
     body = client.get(detail(published.slug)).json()
 
-    assert body["status"] == "review_due" and body["status_label"] == "Review Due"
+    assert body["status"] == "review_due" and body["status_label"] == "Under Re-review"
     [notice] = body["notices"]
     assert notice["kind"] == "review_overdue"
-    assert "New guideline published in 2026." in notice["message"]
+    assert "Note to the board" not in notice["message"] and "[@" not in notice["message"]
+    assert notice["message"].startswith("Since ") and "reviewing this article again" in notice["message"]
+    assert notice["date"] == timezone.localdate().isoformat()
 
 
 def test_a_review_date_that_passed_makes_the_article_overdue(client, published, monkeypatch):
@@ -384,13 +388,17 @@ def test_public_times_are_written_exactly_as_drf_writes_them(zone, moment):
     from public.serializers import datetime_text
 
     with timezone.override(zone):
-        assert datetime_text(moment, timezone.get_current_timezone()) == DateTimeField().to_representation(moment)
+        assert datetime_text(moment, timezone.get_current_timezone()) == DateTimeField().to_representation(
+            moment
+        )
 
 
 # Pagination links ------------------------------------------------------------------------------
 
 query_values = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
-query_names = st.sampled_from(["page", "page_size", "q", "topic", "audience", "ordering", "a", "pag", "pagez", "zz"])
+query_names = st.sampled_from(
+    ["page", "page_size", "q", "topic", "audience", "ordering", "a", "pag", "pagez", "zz"]
+)
 
 
 @settings(max_examples=200, deadline=None)

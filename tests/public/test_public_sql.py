@@ -18,14 +18,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import services
-from articles.models import Article, Publication, PublicationDocument, PublishedCitation, Source, Status
+from articles.models import (
+    Article,
+    ListedPublication,
+    Publication,
+    PublicationDocument,
+    PublishedCitation,
+    Source,
+    Status,
+)
 from public import documents, publications
 from public import listing as public_listing
 from public.documents import store_documents
@@ -37,16 +45,21 @@ def published_pages_by_orm():
     retracted_citations = PublishedCitation.objects.filter(
         publication=OuterRef("pk"), source__retracted_on__isnull=False
     )
+    counterpart = ListedPublication.objects.filter(article_id=OuterRef("article__audience_counterpart_id"))
     return (
         Publication.objects.current()
         .annotate(
             cites_retracted_source=Exists(retracted_citations),
             article_status=F("article__status"),
             review_due_reason=F("article__review_due_reason"),
+            review_due_since=F("article__review_due_since"),
             article_updated_at=F("article__updated_at"),
             retraction_notice=F("article__retraction_notice"),
             retracted_at=F("article__retracted_at"),
             cache_keys=F("document__cache_keys"),
+            counterpart_slug=Subquery(counterpart.values("slug")[:1]),
+            counterpart_audience=Subquery(counterpart.values("audience")[:1]),
+            own_audience=F("audience"),
         )
         .values(*(field.name for field in dataclass_fields(publications.PublishedPage)))
     )

@@ -32,7 +32,7 @@ def test_the_medical_web_page_matches_the_visible_page(client, publish, other_to
     assert [a["name"] for a in data["author"]] == re.findall(r'<span class="author">([^<]+)</span>', html)
 
     shown_reviewers = re.findall(
-        r'Medically reviewed by <span class="reviewer-name">([^<]+)</span>, '
+        r'Medically reviewed by <(?:span|a) class="reviewer-name"[^>]*>([^<]+)</(?:span|a)>, '
         r'<span class="reviewer-credentials">([^<]+)</span>',
         html,
     )

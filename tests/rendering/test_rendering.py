@@ -1,5 +1,6 @@
 """Tests for articles.rendering (pure Python, no database)."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -24,6 +25,11 @@ def entry(key, **kwargs):
 @pytest.fixture
 def refs():
     return {key: entry(key) for key in ["smith2020", "jones", "lee", "park", "kim", "doe"]}
+
+
+def bare(html: str) -> str:
+    """``html`` without the ids that the reference list links back to (tested on their own)."""
+    return re.sub(r' id="cite-[0-9]+"', "", html)
 
 
 def sup(*links, extra=""):
@@ -99,36 +105,33 @@ def test_find_citation_keys_handles_empty_text():
 
 def test_numbering_by_first_appearance_and_reuse(refs):
     result = render_body("First [@jones]. Then [@smith2020]. Again [@jones].", refs)
-    assert result.html == (f"<p>First{sup(1)}. Then{sup(2)}. Again{sup(1)}.</p>")
+    assert bare(result.html) == (f"<p>First{sup(1)}. Then{sup(2)}. Again{sup(1)}.</p>")
     assert [(r.number, r.key) for r in result.references] == [(1, "jones"), (2, "smith2020")]
     assert result.unknown_keys == []
 
 
 def test_group_renders_as_one_superscript(refs):
     result = render_body("Both [@smith2020; @jones].", refs)
-    assert result.html == f"<p>Both{sup(1, 2)}.</p>"
+    assert bare(result.html) == f"<p>Both{sup(1, 2)}.</p>"
 
 
 def test_three_consecutive_numbers_collapse_to_range(refs):
     result = render_body("[@smith2020; @jones; @lee]", refs)
-    assert (
-        '<sup class="citation"><a href="#ref-1">1</a>-<a href="#ref-3">3</a></sup>' in result.html
-    )
+    assert '<sup class="citation"><a href="#ref-1">1</a>-<a href="#ref-3">3</a></sup>' in bare(result.html)
 
 
 def test_range_then_gap(refs):
     text = "[@smith2020] [@jones] [@lee] [@park] [@kim]\n\nLater [@kim; @lee; @smith2020; @jones]."
     result = render_body(text, refs)
     expected = (
-        '<sup class="citation"><a href="#ref-1">1</a>-<a href="#ref-3">3</a>,'
-        '<a href="#ref-5">5</a></sup>'
+        '<sup class="citation"><a href="#ref-1">1</a>-<a href="#ref-3">3</a>,<a href="#ref-5">5</a></sup>'
     )
-    assert f"Later{expected}." in result.html
+    assert f"Later{expected}." in bare(result.html)
 
 
 def test_group_numbers_are_sorted_and_deduplicated(refs):
     result = render_body("[@smith2020] [@jones]\n\n[@jones; @smith2020; @jones]", refs)
-    assert f"<p>{sup(1, 2)}</p>" in result.html
+    assert f"<p>{sup(1, 2)}</p>" in bare(result.html)
 
 
 @pytest.mark.parametrize(
@@ -137,37 +140,36 @@ def test_group_numbers_are_sorted_and_deduplicated(refs):
 )
 def test_locator_is_shown_after_number(refs, locator, shown):
     result = render_body(f"[@smith2020] [@jones, {locator}]", refs)
-    assert f'<sup class="citation"><a href="#ref-2">2</a>({shown})</sup>' in result.html
+    assert f'<sup class="citation"><a href="#ref-2">2</a>({shown})</sup>' in bare(result.html)
 
 
 def test_locator_in_group_is_not_collapsed_into_range(refs):
     result = render_body("[@smith2020, p. 3; @jones; @lee]", refs)
     assert (
-        '<sup class="citation"><a href="#ref-1">1</a>(p3),<a href="#ref-2">2</a>,'
-        '<a href="#ref-3">3</a></sup>'
-    ) in result.html
+        '<sup class="citation"><a href="#ref-1">1</a>(p3),<a href="#ref-2">2</a>,<a href="#ref-3">3</a></sup>'
+    ) in bare(result.html)
 
 
 def test_unknown_keys_are_reported_and_marked(refs):
     result = render_body("Known [@jones; @ghost]. Lone [@<b>x</b>] [@missing].", refs)
     assert result.unknown_keys == ["ghost", "missing"]
     assert [r.key for r in result.references] == ["jones"]
-    assert f'{sup(1)}<sup class="citation citation-unknown">[?ghost]</sup>' in result.html
-    assert '<sup class="citation citation-unknown">[?missing]</sup>' in result.html
+    assert f'{sup(1)}<sup class="citation citation-unknown">[?ghost]</sup>' in bare(result.html)
+    assert '<sup class="citation citation-unknown">[?missing]</sup>' in bare(result.html)
 
 
 def test_unknown_keys_do_not_consume_numbers(refs):
     result = render_body("[@ghost] [@lee]", refs)
-    assert result.references == [NumberedReference.from_entry(1, refs["lee"])]
-    assert sup(1) in result.html
+    assert result.references == [NumberedReference.from_entry(1, refs["lee"], "cite-1")]
+    assert sup(1) in bare(result.html)
 
 
 def test_citations_inside_code_are_left_alone(refs):
     text = "Use `[@jones]` syntax.\n\n```\n[@lee]\n```\n\nReal [@park]."
     result = render_body(text, refs)
-    assert "<code>[@jones]</code>" in result.html
-    assert "<pre><code>[@lee]\n</code></pre>" in result.html
-    assert f"Real{sup(1)}." in result.html
+    assert "<code>[@jones]</code>" in bare(result.html)
+    assert "<pre><code>[@lee]\n</code></pre>" in bare(result.html)
+    assert f"Real{sup(1)}." in bare(result.html)
     assert [r.key for r in result.references] == ["park"]
 
 
@@ -180,12 +182,12 @@ def test_citations_in_nested_blocks_are_numbered_in_document_order(refs):
 def test_citations_in_headings_and_tables(refs):
     text = "# Intro [@lee]\n\n| a | b |\n|---|---|\n| [@kim] | x |\n"
     result = render_body(text, refs)
-    assert f"<h2>Intro{sup(1)}</h2>" in result.html
-    assert f"<td>{sup(2)}</td>" in result.html
+    assert f"<h2>Intro{sup(1)}</h2>" in bare(result.html)
+    assert f"<td>{sup(2)}</td>" in bare(result.html)
 
 
 def test_citation_inside_link_text_is_not_a_nested_link(refs):
-    html = render_body("[see [@lee]](https://example.org) and [@kim]", refs).html
+    html = bare(render_body("[see [@lee]](https://example.org) and [@kim]", refs).html)
     assert (
         '<a href="https://example.org" rel="noopener noreferrer">see'
         '<sup class="citation">1</sup></a> and' + sup(2)
@@ -194,7 +196,7 @@ def test_citation_inside_link_text_is_not_a_nested_link(refs):
 
 def test_citation_inside_raw_html_attribute_is_left_alone(refs):
     result = render_body('<span title="[@lee]">x</span> [@kim]', refs)
-    assert result.html == f"<p>x{sup(1)}</p>"
+    assert bare(result.html) == f"<p>x{sup(1)}</p>"
     assert [r.key for r in result.references] == ["kim"]
 
 
@@ -203,11 +205,11 @@ def test_citation_inside_raw_html_attribute_is_left_alone(refs):
 
 def test_headings_are_shifted_down_one_level(refs):
     result = render_body("# One\n\n## Two\n\nSetext\n======\n\n###### Six", refs)
-    assert "<h2>One</h2>" in result.html
-    assert "<h3>Two</h3>" in result.html
-    assert "<h2>Setext</h2>" in result.html
-    assert "<h6>Six</h6>" in result.html
-    assert "<h1" not in result.html
+    assert "<h2>One</h2>" in bare(result.html)
+    assert "<h3>Two</h3>" in bare(result.html)
+    assert "<h2>Setext</h2>" in bare(result.html)
+    assert "<h6>Six</h6>" in bare(result.html)
+    assert "<h1" not in bare(result.html)
 
 
 def test_raw_h1_is_stripped(refs):
@@ -261,9 +263,9 @@ def test_disallowed_attributes_are_dropped_but_text_kept(refs):
 
 def test_unknown_key_marker_is_plain_text():
     result = render_body('[@müller_2020] and [@x"onmouseover=alert(1)]', {})
-    assert '<sup class="citation citation-unknown">[?müller_2020]</sup>' in result.html
+    assert '<sup class="citation citation-unknown">[?müller_2020]</sup>' in bare(result.html)
     # '"' is not a key character: the second bracket is literal text, never markup.
-    assert all("onmouseover" not in attrs for _, attrs in parse_tags(result.html))
+    assert all("onmouseover" not in attrs for _, attrs in parse_tags(bare(result.html)))
     assert result.unknown_keys == ["müller_2020"]
 
 
@@ -322,17 +324,13 @@ def test_reference_list_html_links_and_retracted_badge():
 
 
 def test_reference_list_normalises_doi_and_rejects_bad_pmid():
-    html = reference_list_html(
-        [NumberedReference(1, "a", "A", doi="https://doi.org/10.1/a b", pmid="12; x")]
-    )
+    html = reference_list_html([NumberedReference(1, "a", "A", doi="https://doi.org/10.1/a b", pmid="12; x")])
     assert 'href="https://doi.org/10.1/a%20b"' in html
     assert "pubmed" not in html
 
 
 def test_reference_list_sanitises_formatted_html():
-    html = reference_list_html(
-        [NumberedReference(1, "a", '<em>A</em><script>x()</script><img onerror="x">')]
-    )
+    html = reference_list_html([NumberedReference(1, "a", '<em>A</em><script>x()</script><img onerror="x">')])
     assert "<em>A</em>" in html
     assert "script" not in html
     assert "onerror" not in html
@@ -356,7 +354,7 @@ def test_rendered_body_reference_list_uses_cited_references(refs):
 
 def test_plain_text_drops_markup_and_citations(refs):
     result = render_body("# Title\n\nAspirin works [@lee].\n\n- a &amp; b", refs)
-    assert plain_text(result.html) == "Title Aspirin works. a & b"
+    assert plain_text(bare(result.html)) == "Title Aspirin works. a & b"
 
 
 def test_a_reference_that_already_links_its_doi_gets_no_second_doi_link():
@@ -368,4 +366,44 @@ def test_a_reference_that_already_links_its_doi_gets_no_second_doi_link():
 
 def test_the_superscript_sits_against_the_word_it_follows():
     rendered = render_body("Heat helps a little [@a].", {"a": entry("a")})
-    assert 'little<sup class="citation">' in rendered.html
+    assert 'little<sup class="citation">' in bare(rendered.html)
+
+
+def test_each_reference_knows_the_superscript_that_first_cites_it(refs):
+    result = render_body("A [@jones]. B [@smith2020; @lee]. C [@jones; @park].", refs)
+
+    assert '<sup class="citation" id="cite-1"><a href="#ref-1">1</a></sup>' in result.html
+    assert (
+        '<sup class="citation" id="cite-2"><a href="#ref-2">2</a>,<a href="#ref-3">3</a></sup>' in result.html
+    )
+    assert (
+        '<sup class="citation" id="cite-4"><a href="#ref-1">1</a>,<a href="#ref-4">4</a></sup>' in result.html
+    )
+    assert [(ref.number, ref.cited_at) for ref in result.references] == [
+        (1, "cite-1"),
+        (2, "cite-2"),
+        (3, "cite-2"),
+        (4, "cite-4"),
+    ]
+
+
+def test_the_reference_list_groups_guidelines_then_research_keeping_numbers():
+    references = {
+        "trial": entry("trial", group="research"),
+        "nice": entry("nice", group="guidelines"),
+        "blog": entry("blog", group="other"),
+    }
+    result = render_body("A [@trial]. B [@blog]. C [@nice].", references)
+    html = result.reference_list_html
+
+    headings = re.findall(r'<h3 class="reference-group-title"[^>]*>([^<]+)</h3>', html)
+    assert headings == ["From the guidelines", "From the research", "Other sources"]
+    numbers = re.findall(r'<li id="ref-([0-9]+)"', html)
+    assert numbers == ["3", "1", "2"]
+    assert '<a class="reference-backlink" href="#cite-3"' in html
+
+
+def test_a_reference_list_without_guidelines_or_research_is_one_list(refs):
+    html = render_body("A [@jones]. B [@lee].", refs).reference_list_html
+    assert "reference-group-title" not in html
+    assert html.count("<ol") == 1

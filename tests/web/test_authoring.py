@@ -67,7 +67,7 @@ def test_the_edit_page_renders_the_preview_and_the_check(author_client, cited_ar
     response = author_client.get(reverse("editorial:article_edit", args=[cited_article.pk]))
 
     content = response.content.decode()
-    assert '<sup class="citation"><a href="#ref-1">1</a></sup>' in content
+    assert '<sup class="citation" id="cite-1"><a href="#ref-1">1</a></sup>' in content
     assert '<li id="ref-2" value="2">' in content
     assert "2 sources cited" in content
     assert f'name="content_hash" value="{cited_article.content_hash}"' in content

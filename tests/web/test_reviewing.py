@@ -65,7 +65,7 @@ def test_the_review_page_shows_the_article_as_it_will_be_published(reviewer_clie
     response = reviewer_clients[0].get(reverse("editorial:review", args=[in_review.pk]))
 
     content = response.content.decode()
-    assert '<sup class="citation"><a href="#ref-1">1</a></sup>' in content
+    assert '<sup class="citation" id="cite-1"><a href="#ref-1">1</a></sup>' in content
     assert 'href="https://doi.org/10.1000/back.2018"' in content
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/30252425/"' in content
     assert "Conflict of interest" in content

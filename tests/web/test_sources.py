@@ -89,7 +89,13 @@ def test_adding_a_source_normalises_its_identifiers(author_client, db):
 def test_a_duplicate_doi_is_refused_naming_the_existing_source(author_client, sources):
     response = author_client.post(
         reverse("editorial:source_create"),
-        {"key": "copy2018", "type": "review", "title": "A copy", "doi": "doi:10.1000/BACK.2018"},
+        {
+            "key": "copy2018",
+            "type": "review",
+            "title": "A copy",
+            "doi": "doi:10.1000/BACK.2018",
+            "accept_incomplete": "on",
+        },
     )
 
     assert response.status_code == 400
@@ -101,7 +107,8 @@ def test_a_duplicate_doi_is_refused_naming_the_existing_source(author_client, so
 
 def test_a_bad_identifier_is_shown_next_to_its_field(author_client, db):
     response = author_client.post(
-        reverse("editorial:source_create"), {"key": "bad", "type": "review", "title": "x", "pmid": "abc"}
+        reverse("editorial:source_create"),
+        {"key": "bad", "type": "review", "title": "x", "pmid": "abc", "accept_incomplete": "on"},
     )
 
     assert response.status_code == 400
@@ -111,7 +118,13 @@ def test_a_bad_identifier_is_shown_next_to_its_field(author_client, db):
 def test_an_unsafe_next_address_is_ignored(author_client, db):
     response = author_client.post(
         reverse("editorial:source_create"),
-        {"key": "safe1", "type": "review", "title": "Safe", "next": "https://evil.example/"},
+        {
+            "key": "safe1",
+            "type": "review",
+            "title": "Safe",
+            "next": "https://evil.example/",
+            "accept_incomplete": "on",
+        },
     )
 
     assert response["Location"] == reverse("editorial:sources") + "?q=safe1"

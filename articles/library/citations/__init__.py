@@ -29,11 +29,23 @@ from .readers import (
     read_ris,
     read_sources,
 )
-from .types import SOURCE_TYPES, csl_type_fields, csl_type_for, source_type_of
+from .types import (
+    PUBLICATION_TYPES,
+    REFERENCE_GROUPS,
+    SOURCE_TYPES,
+    csl_type_fields,
+    csl_type_for,
+    infer_publication_type,
+    publication_type_of,
+    reference_group,
+    source_type_of,
+)
 from .writers import iter_bibtex, iter_csl_json, iter_ris, write_bibtex, write_csl_json, write_ris
 
 __all__ = [
     "FORMATS",
+    "PUBLICATION_TYPES",
+    "REFERENCE_GROUPS",
     "SOURCE_TYPES",
     "InvalidIdentifier",
     "MalformedFile",
@@ -44,17 +56,20 @@ __all__ = [
     "detect_format",
     "format_reference",
     "format_reference_html",
+    "infer_publication_type",
     "iter_bibtex",
     "iter_csl_json",
     "iter_ris",
     "normalize_doi",
     "normalize_pmcid",
     "normalize_pmid",
+    "publication_type_of",
     "read_bibtex",
     "read_csl_json",
     "read_medline",
     "read_ris",
     "read_sources",
+    "reference_group",
     "source_type_of",
     "write_bibtex",
     "write_csl_json",

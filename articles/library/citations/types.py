@@ -11,7 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["SOURCE_TYPES", "csl_type_fields", "csl_type_for", "source_type_from_terms", "source_type_of"]
+__all__ = [
+    "PUBLICATION_TYPES",
+    "REFERENCE_GROUPS",
+    "SOURCE_TYPES",
+    "csl_type_fields",
+    "csl_type_for",
+    "infer_publication_type",
+    "publication_type_for_csl",
+    "publication_type_of",
+    "reference_group",
+    "source_type_from_terms",
+    "source_type_of",
+]
 
 SOURCE_TYPES = (
     "guideline",
@@ -87,13 +99,14 @@ def csl_type_for(source_type: str) -> str:
     return _CSL_TYPE_BY_SOURCE_TYPE.get(source_type, "document")
 
 
-def csl_type_fields(source_type: str) -> dict:
-    """The CSL-JSON fields that encode one of our source types in a new item.
+def csl_type_fields(source_type: str, publication_type: str = "") -> dict:
+    """The CSL-JSON fields that encode a source's two types in a new item.
 
     ``{"type": "article-journal", "custom": {"source_type": "randomized_trial"}}`` — merge
-    it into an item built from a Source; the ``custom`` part is what keeps the finer type.
+    it into an item built from a Source; ``type`` is the publication type (guessed from the
+    evidence type when not given) and the ``custom`` part keeps the evidence type.
     """
-    return {"type": csl_type_for(source_type), "custom": {"source_type": source_type}}
+    return {"type": publication_type or csl_type_for(source_type), "custom": {"source_type": source_type}}
 
 
 def source_type_of(item: dict) -> str:
@@ -109,3 +122,80 @@ def source_type_of(item: dict) -> str:
         if found:
             return found
     return _SOURCE_TYPE_BY_CSL_TYPE.get(item.get("type", ""), "other")
+
+
+# Publication types: how a work was published, which decides how AMA prints it. CSL names; the
+# readers keep every CSL type, and these are the ones a Source stores.
+PUBLICATION_TYPES = ("article-journal", "book", "chapter", "report", "webpage", "dataset", "document")
+_PUBLICATION_TYPE_BY_CSL_TYPE = {
+    "article": "article-journal",
+    "article-magazine": "article-journal",
+    "article-newspaper": "article-journal",
+    "review": "article-journal",
+    "review-book": "article-journal",
+    "paper-conference": "chapter",
+    "entry-encyclopedia": "chapter",
+    "entry-dictionary": "chapter",
+    "entry": "chapter",
+    "thesis": "book",
+    "standard": "report",
+    "post": "webpage",
+    "post-weblog": "webpage",
+    "software": "dataset",
+}
+
+# Evidence types that name a study design: what the reference list groups as research.
+RESEARCH_TYPES = frozenset(_JOURNAL_TYPES)
+REFERENCE_GROUPS = ("guidelines", "research", "other")
+
+
+def publication_type_for_csl(csl_type: str) -> str | None:
+    """One of :data:`PUBLICATION_TYPES` for a CSL ``type``; ``None`` when there is none to map."""
+    if csl_type in PUBLICATION_TYPES:
+        return csl_type
+    return _PUBLICATION_TYPE_BY_CSL_TYPE.get(csl_type or "")
+
+
+def publication_type_of(item: dict) -> str:
+    """The publication type of a CSL item: its ``type`` when a reader set one, else a guess from
+    the evidence type (a guideline is a report, a trial a journal article)."""
+    found = publication_type_for_csl(item.get("type", ""))
+    return found or publication_type_for_csl(csl_type_for(source_type_of(item))) or "document"
+
+
+def infer_publication_type(
+    *,
+    evidence_type: str,
+    container_title: str = "",
+    volume: str = "",
+    issue: str = "",
+    pages: str = "",
+    pmid: str = "",
+    url: str = "",
+    publisher: str = "",
+) -> str:
+    """A publication type from the fields a source stores, for sources that never had one.
+
+    A journal's name with a volume, issue, pages or a PMID is a journal article, whatever the
+    design (a guideline published in a journal too); otherwise the evidence type decides.
+    """
+    if container_title and (volume or issue or pages or pmid):
+        return "article-journal"
+    if evidence_type == "textbook":
+        return "chapter" if container_title else "book"
+    if evidence_type == "website":
+        return "webpage"
+    if evidence_type == "guideline":
+        return "report"
+    if evidence_type in RESEARCH_TYPES or pmid:
+        return "article-journal"
+    if url and not (container_title or publisher):
+        return "webpage"
+    return "document"
+
+
+def reference_group(evidence_type: str) -> str:
+    """Where the reference list shows a source: ``guidelines``, ``research`` or ``other``."""
+    if evidence_type == "guideline":
+        return "guidelines"
+    return "research" if evidence_type in RESEARCH_TYPES else "other"
