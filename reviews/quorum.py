@@ -110,6 +110,7 @@ def counting_signoffs(article: Article, review_round: ReviewRound | None) -> lis
         assignment__round=review_round,
         decision=Decision.APPROVE,
         content_hash=article.content_hash,
+        content_hash_version=article.content_hash_version,
     ).select_related("assignment__reviewer__user")
     return [s for s in approvals.order_by("signed_at") if s.assignment.reviewer.user_id not in authors]
 

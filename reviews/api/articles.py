@@ -188,7 +188,9 @@ class EditorialArticleViewSet(
     def signoffs(self, request, pk=None):
         """Approve or request changes on the exact content under review (assigned reviewer).
 
-        ``article_status`` tells the new state: ``approved`` when this approval completed the
+        The sign-off is an electronic signature: ``password`` (or ``otp`` once the reviewer has
+        a device) is checked in this request; a wrong one answers 403 ``signature_failed`` and
+        records nothing. ``article_status`` tells the new state: ``approved`` when this approval completed the
         quorum, ``changes_requested`` after a request for changes.
         """
         article = self.get_object()

@@ -40,7 +40,7 @@ def sign_off_payload(decision: str = "approve", **fields) -> dict:
     return {
         "decision": decision,
         "comments": comments,
-        "attestation": True,
+        "attestation": True, "password": PASSWORD,
         "conflict_of_interest": False,
         **fields,
     }

@@ -13,6 +13,7 @@ from articles.models import Status
 from reviews import workflow
 from reviews.models import AssignmentStatus, SignOff
 from tests import factories, states
+from tests.states import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def sign(client, article, **data):
     payload = {
         "decision": "approve",
         "comments": "",
-        "attestation": "on",
+        "attestation": "on", "password": PASSWORD,
         "content_hash": article.content_hash,
         **data,
     }
