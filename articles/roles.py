@@ -102,6 +102,11 @@ def can_delete(user, article: Article) -> bool:
     return delete_refusal(user, article) is None
 
 
+def verify_audit_refusal(user) -> PermissionDenied | None:
+    """Editors verify the audit trail (anyone may read an article's public review record)."""
+    return None if is_editor(user) else PermissionDenied(_("Only an editor may verify the audit trail."))
+
+
 # Sources -------------------------------------------------------------------------------------
 
 

@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.reapply_retractions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "verify-audit-trail": {
+        "task": "reviews.tasks.verify_audit_trail",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "prune-content-changes": {
         "task": "public.tasks.prune_content_changes",
         "schedule": crontab(hour=4, minute=15),

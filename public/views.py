@@ -7,6 +7,8 @@ conditional GETs before rendering and is kept by the response cache (``public.ca
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template import loader
@@ -18,6 +20,7 @@ from articles.models import Article, Audience, Status
 from articles.rendering import NumberedReference, reference_list_html
 from editorial.context_processors import site as site_context
 from public import board, caching, listing, notices, pending, publications
+from public.review_record import review_record as review_record_document
 from public.structured_data import json_ld_script, medical_web_page
 
 PAGE_SIZE = 20
@@ -234,5 +237,28 @@ def editorial_policy(request):
             "policy": site_wide,
             "specialty_policies": by_specialty,
             "nav": "policy",
+        },
+    )
+
+
+def review_record(request, slug: str):
+    """The public review record of an approved article: hash, chain head, signatures, policy.
+
+    Not kept by the response cache: it verifies the article's audit chain as it is now.
+    Template: public/review_record.html. Data: ``public.review_record.review_record``.
+    """
+    record = review_record_document(slug)
+    signed = record["signed_content"]
+    return render(
+        request,
+        "public/review_record.html",
+        {
+            "record": record,
+            "approved_at": parse_datetime(record["approved_at"]),
+            "signatures": [
+                {**signature, "signed_at": parse_datetime(signature["signed_at"])}
+                for signature in record["signatures"]
+            ],
+            "signed_json": json.dumps(signed, indent=2, ensure_ascii=False) if signed else "",
         },
     )

@@ -349,6 +349,20 @@ def verify_all(*, batch_size: int = 500) -> Iterator[Verification]:
         yield verify_articles(ids[start : start + batch_size])
 
 
+def verify_everything(
+    *, batch_size: int = 500, progress: Callable[[Verification], None] | None = None
+) -> Verification:
+    """Verify every chain and stored publication; ``progress`` hears each batch as it is done."""
+    total = Verification()
+    for batch in verify_all(batch_size=batch_size):
+        total.articles += batch.articles
+        total.entries += batch.entries
+        total.broken += batch.broken
+        if progress is not None:
+            progress(batch)
+    return total
+
+
 def article_count() -> int:
     return Article.objects.count()
 

@@ -301,6 +301,20 @@ class SignOffSerializer(serializers.ModelSerializer):
         return self.context["article"].status
 
 
+class BrokenEntrySerializer(serializers.Serializer):
+    article = serializers.IntegerField(source="article_id")
+    position = serializers.IntegerField(allow_null=True, help_text="Null for a record outside the chain.")
+    kind = serializers.CharField()
+    record_id = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class AuditVerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    entries = serializers.IntegerField(help_text="How many chain entries were recomputed.")
+    first_broken = BrokenEntrySerializer(allow_null=True)
+
+
 # Records -------------------------------------------------------------------------------------
 
 
