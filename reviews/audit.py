@@ -334,7 +334,8 @@ def verify_articles(article_ids: list[int]) -> Verification:
         by_article[entry.article_id].append(entry)
     broken = [_check_chain(article_id, chain, records) for article_id, chain in by_article.items()]
     found = [b for b in broken if b] + _unchained(article_ids, entries) + _check_publications(article_ids)
-    result.broken = sorted(found, key=lambda b: (b.article_id, b.position or 0))
+    # Per article: the chain's own breaks first, in chain order, then records outside it.
+    result.broken = sorted(found, key=lambda b: (b.article_id, b.position is None, b.position or 0))
     return result
 
 

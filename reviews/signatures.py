@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import match_token, user_has_device
+from django_otp import devices_for_user, user_has_device
 
 from articles.models import Article
 from editorial.refusals import SignatureFailed
@@ -52,7 +52,9 @@ def uses_one_time_code(user) -> bool:
 def verify_signer(user, *, password: str = "", otp: str = "") -> str:
     """Check the proof given with a signature; returns the method, or raises ``SignatureFailed``."""
     if uses_one_time_code(user):
-        if otp and match_token(user, otp.strip()) is not None:
+        code = otp.strip()
+        # Device by device (django-otp's advice), so each device's own throttling applies.
+        if code and any(device.verify_token(code) for device in devices_for_user(user, for_verify=True)):
             return SignatureMethod.OTP
         raise SignatureFailed(
             _("Signing needs the current one-time code from your device; that one is wrong.")

@@ -6,8 +6,8 @@ publications (which may only gain ``superseded_at``). Migration 0002 refused onl
 SQLite, and 0006 rebuilt the sign-off table there, so every table's triggers are made afresh.
 
 Each existing article then gets its chain: its transition-log entries, sign-offs and
-publications in the order they happened (log time, sign-off time, approval time), then the notices
-about the sources it cites. Sign-offs made before electronic signatures carry no signature.
+publications in the order they happened (each publication after the approval that made it),
+then the notices about the sources it cites. Sign-offs made before electronic signatures carry no signature.
 """
 
 import hashlib
@@ -61,12 +61,18 @@ def build_chains(apps, schema_editor):
     SourceNotice = apps.get_model("articles", "SourceNotice")
     AuditEntry = apps.get_model("reviews", "AuditEntry")
     for article in Article.objects.order_by("pk").iterator(chunk_size=500):
-        events = [(log.at, 0, "transition", log) for log in TransitionLog.objects.filter(article=article)]
+        logs = list(TransitionLog.objects.filter(article=article))
+        events = [(log.at, 0, "transition", log) for log in logs]
+        approvals = sorted(log.at for log in logs if log.action == "approve")
         events += [
             (s.signed_at, 1, "signoff", s)
             for s in SignOff.objects.filter(assignment__round__article=article).select_related("signature")
         ]
-        events += [(p.approved_at, 2, "publication", p) for p in Publication.objects.filter(article=article)]
+        # A publication follows the approval that made it (logged just after its approved_at).
+        events += [
+            (next((at for at in approvals if at >= p.approved_at), p.approved_at), 2, "publication", p)
+            for p in Publication.objects.filter(article=article)
+        ]
         events.sort(key=lambda event: (event[0], event[1], event[3].pk))
         notices = SourceNotice.objects.filter(source__citations__article=article).order_by("created_at", "pk")
         events += [(n.created_at, 3, "source_notice", n) for n in notices]

@@ -40,7 +40,8 @@ def sign_off_payload(decision: str = "approve", **fields) -> dict:
     return {
         "decision": decision,
         "comments": comments,
-        "attestation": True, "password": PASSWORD,
+        "attestation": True,
+        "password": PASSWORD,
         "conflict_of_interest": False,
         **fields,
     }

@@ -34,7 +34,8 @@ def sign(client, article, **data):
     payload = {
         "decision": "approve",
         "comments": "",
-        "attestation": "on", "password": PASSWORD,
+        "attestation": "on",
+        "password": PASSWORD,
         "content_hash": article.content_hash,
         **data,
     }

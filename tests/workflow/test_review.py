@@ -166,7 +166,8 @@ def test_reviewer_with_declared_conflict_cannot_sign_off(under_review, reviewers
 def test_sign_off_declaring_a_conflict_is_refused_and_changes_nothing(under_review, reviewers):
     with pytest.raises(PermissionDenied):
         workflow.sign_off(
-            actor=reviewers[0].user, article=under_review, decision="approve", attestation=True, password=PASSWORD,
+            actor=reviewers[0].user, article=under_review, decision="approve", attestation=True,
+            password=PASSWORD,
             conflict_of_interest=True,
         )
     assert not SignOff.objects.exists()
@@ -206,7 +207,8 @@ def test_request_changes_needs_comments(under_review, reviewers):
 def test_stale_content_hash_is_refused(under_review, reviewers):
     with pytest.raises(services.StaleContent):
         workflow.sign_off(
-            actor=reviewers[0].user, article=under_review, decision="approve", attestation=True, password=PASSWORD,
+            actor=reviewers[0].user, article=under_review, decision="approve", attestation=True,
+            password=PASSWORD,
             conflict_of_interest=False, content_hash="0" * 64,
         )
 

@@ -156,7 +156,8 @@ def test_the_content_changed_after_changes_were_requested_is_reviewed_afresh(
         article=article,
         decision="request_changes",
         comments="Fix it.",
-        attestation=True, password=PASSWORD,
+        attestation=True,
+        password=PASSWORD,
         conflict_of_interest=False,
     )
     services.article_update_content(actor=author, article=article, changes={"body": "Fixed."})
