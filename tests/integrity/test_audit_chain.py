@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 
 import pytest
@@ -64,7 +65,7 @@ def test_a_review_builds_one_chain_in_order(approved):
     assert (result.ok, result.entries) == (True, 6)
     entries = list(AuditEntry.objects.filter(article=approved).order_by("position"))
     assert entries[0].previous_hash == audit.GENESIS
-    assert all(later.previous_hash == earlier.entry_hash for earlier, later in zip(entries, entries[1:]))
+    assert all(later.previous_hash == earlier.entry_hash for earlier, later in itertools.pairwise(entries))
 
 
 def test_the_triggers_of_every_protected_table_are_installed(db):
