@@ -1,7 +1,7 @@
 """Benchmark of the integrity checks: ``verify_audit`` over many chains, and one signed sign-off.
 
     .venv/bin/python bench/audit_bench.py                          # 10,000 articles x 10 entries, SQLite
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial_audit_bench .venv/bin/python bench/audit_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/audit_bench .venv/bin/python bench/audit_bench.py
     .venv/bin/python bench/audit_bench.py --articles 1000 --entries 10
 
 Migrates a fresh database (a temporary SQLite file, or the empty PostgreSQL database named by
@@ -39,7 +39,6 @@ def seed_chains(articles: int, entries: int) -> None:
     """Articles with ``entries`` transition-log entries each, chained as the workflow chains them."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
-    from django.utils import timezone
 
     from articles.models import Article, Specialty
     from reviews import audit
@@ -47,7 +46,6 @@ def seed_chains(articles: int, entries: int) -> None:
 
     actor = get_user_model().objects.create_user("bench-editor", password="bench-pass-2026")
     topic = Specialty.objects.create(name="Oncology", slug="oncology")
-    now = timezone.now()
     batch = 500
     for start in range(0, articles, batch):
         with transaction.atomic():
@@ -78,7 +76,6 @@ def seed_chains(articles: int, entries: int) -> None:
             for offset, article in enumerate(made):
                 previous = audit.GENESIS
                 for position, log in enumerate(logs[offset * entries : (offset + 1) * entries], start=1):
-                    log.at = log.at or now
                     digest = audit.entry_hash(
                         previous,
                         article_id=article.pk,
@@ -168,7 +165,9 @@ def time_signoffs(count: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--entries", type=int, default=10, help="chain entries per article (10)")
     parser.add_argument("--signoffs", type=int, default=10, help="signed sign-offs to time (10)")

@@ -13,6 +13,7 @@ from celery import shared_task
 from kombu.exceptions import KombuError
 
 from articles import roles
+from articles.models import Article
 from reviews import audit, notifications, reminders, retractions
 from reviews.models import NotificationKind
 from reviews.notifications import DeliveryFailed, notify
@@ -91,7 +92,7 @@ def verify_audit_trail() -> dict:
         notify(
             roles.editors(),
             NotificationKind.AUDIT_FAILED,
-            None,
+            Article.objects.filter(pk=first.article_id).first(),
             {"reason": str(first), "broken_count": len(result.broken), "first_broken": first.as_dict()},
         )
     return {

@@ -200,6 +200,7 @@ def test_every_beat_entry_names_a_registered_task():
         "reviews.tasks.flag_due_reviews",
         "reviews.tasks.reapply_retractions",
         "public.tasks.prune_content_changes",
+        "reviews.tasks.verify_audit_trail",
     }
     assert scheduled <= set(app.tasks)
 
