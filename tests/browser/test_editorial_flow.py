@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Publication, Status
 from tests import factories
-from tests.states import PASSWORD
+from tests.browser import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
