@@ -269,7 +269,7 @@ def test_setup_roles_restores_each_groups_permissions(db):
 
     assert editors.permissions.filter(codename="manage_board").exists()
     assert not editors.permissions.filter(codename="delete_article").exists()
-    assert "Group Editors: 27 permissions (updated: 1 added, 1 removed)" in out.getvalue()
+    assert "Group Editors: 29 permissions (updated: 1 added, 1 removed)" in out.getvalue()
     assert Group.objects.filter(name__in=["Editors", "Authors", "Reviewers"]).count() == 3
 
 
