@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 
 import pytest
 
 from articles import services
 from articles.hashing import CONTENT_HASH_VERSION
 from articles.library import sources as library
-from articles.models import Publication
+from articles.models import Article, Publication
 from reviews import quorum
 from reviews.models import AssignmentStatus, SignOff
 from tests import factories, states
 
 pytestmark = pytest.mark.django_db
+
+hash_migration = importlib.import_module("articles.migrations.0014_content_hash_v2")
 
 
 @pytest.fixture
@@ -106,3 +109,18 @@ def test_a_publication_keeps_the_content_its_hash_is_of(approved):
 
     assert digest == publication.content_hash == approved.content_hash
     assert publication.content_hash_version == CONTENT_HASH_VERSION
+
+
+def test_the_migration_rehashes_existing_articles_under_version_2(cited):
+    from django.apps import apps as django_apps
+
+    article, _source = cited
+    Article.objects.filter(pk=article.pk).update(content_hash="f" * 64, content_hash_version=1)
+
+    hash_migration.rehash_articles(django_apps, None)
+
+    article.refresh_from_db()
+    assert (article.content_hash, article.content_hash_version) == (
+        services.compute_content_hash(article),
+        CONTENT_HASH_VERSION,
+    )
