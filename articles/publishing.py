@@ -11,10 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
+from articles import hashing, services
 from articles.library.bibliography import render_with_sources
 from articles.models import Article, Publication, PublishedCitation
 from articles.signals import publication_made
+from editorial.refusals import StaleContent
 
 
 def cited_sources(article: Article) -> list:
@@ -43,6 +46,12 @@ def publish(
     later retraction of that source reaches the published page.
     """
     sources = {source.key: source for source in cited_sources(article)}
+    signed = services.content_document(article, list(sources.values()))
+    if article.content_hash_version == hashing.CONTENT_HASH_VERSION and (
+        hashing.hash_document(signed) != article.content_hash
+    ):
+        # The board signed a hash; publishing anything else would break the product's promise.
+        raise StaleContent(_("The content changed since it was signed; it cannot be published."))
     rendered = render_with_sources(article.body, sources.values())
     version = (article.publications.aggregate(last=Max("version"))["last"] or 0) + 1
     supersede_current_publication(article, at=approved_at)
@@ -80,6 +89,7 @@ def publish(
             for ref in rendered.references
         ],
         content_hash=article.content_hash,
+        signed_content=hashing.canonical_json(signed),
         article_history_id=article_history_id,
         approved_at=approved_at,
         approved_by=approved_by,

@@ -102,6 +102,11 @@ def can_delete(user, article: Article) -> bool:
     return delete_refusal(user, article) is None
 
 
+def verify_audit_refusal(user) -> PermissionDenied | None:
+    """Editors verify the audit trail (anyone may read an article's public review record)."""
+    return None if is_editor(user) else PermissionDenied(_("Only an editor may verify the audit trail."))
+
+
 # Sources -------------------------------------------------------------------------------------
 
 
@@ -116,16 +121,19 @@ def add_source_refusal(user) -> PermissionDenied | None:
     return None if can_add_sources(user) else PermissionDenied(_("You may not add sources to the library."))
 
 
-def change_source_refusal(user, source: Source) -> PermissionDenied | None:
-    """Editors may correct any source; other writers only one that no article beyond drafting cites.
+def edit_source_refusal(user, source: Source) -> PermissionDenied | None:
+    """Editors may correct any source; authors only one that no article beyond drafting cites.
 
-    A sign-off covers the sources as they were, so once an article citing the source has left
-    drafting only an editor may change what the reference says.
+    A sign-off covers each cited source's printed reference, so once an article citing the
+    source has left drafting (submitted, under review, approved...) only an editor may change
+    what the reference says; the change then re-hashes the citing articles and voids their
+    sign-offs (``reviews.source_changes``). The ``articles.change_source`` permission opens the
+    library's pages; it does not widen this rule.
     """
     refusal = add_source_refusal(user)
     if refusal is not None:
         return refusal
-    if is_editor(user) or user.has_perm("articles.change_source"):
+    if is_editor(user):
         return None
     if source.citations.exclude(article__status__in=EDITABLE_STATUSES).exists():
         return PermissionDenied(
@@ -134,13 +142,8 @@ def change_source_refusal(user, source: Source) -> PermissionDenied | None:
     return None
 
 
-def can_change_source(user, source: Source) -> bool:
-    return change_source_refusal(user, source) is None
-
-
 def can_edit_source(user, source: Source) -> bool:
-    """The integrity rule's name for ``can_change_source`` (editor-only once cited beyond drafting)."""
-    return can_change_source(user, source)
+    return edit_source_refusal(user, source) is None
 
 
 def link_audience_refusal(user, article: Article, counterpart: Article | None) -> PermissionDenied | None:

@@ -6,8 +6,6 @@ the article is editable.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -16,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles import roles
+from articles import hashing, roles
 from articles.models import CONTENT_FIELDS, Article, Citation, Source
 from articles.rendering import find_citation_keys
 from editorial.refusals import StaleContent
@@ -60,25 +58,29 @@ def check_citations(article: Article) -> CitationCheck:
     )
 
 
-def compute_content_hash(article: Article, cited: list[Source] | None = None) -> str:
-    """SHA-256 of the canonical content: the fields a reviewer signs and the cited sources.
-
-    Sources enter by identity (library id) in citation order, so swapping one source for another
-    changes the hash even when the body text reads the same.
-    """
+def content_document(article: Article, cited: list[Source] | None = None) -> dict:
+    """The canonical content a sign-off covers (``articles.hashing``), in citation order."""
     if cited is None:
         cited = check_citations(article).cited
-    canonical = {
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "audience": article.audience,
-        "topic": article.topic_id,
-        "sources": [f"source:{source.pk}" for source in cited],
-        "unresolved": [key for key in find_citation_keys(article.body) if key not in {s.key for s in cited}],
-    }
-    payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    cited_keys = {s.key for s in cited}
+    return hashing.signed_content(
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        audience=article.audience,
+        topic=article.topic.slug if article.topic_id else "",
+        cited=cited,
+        unresolved=[key for key in find_citation_keys(article.body) if key not in cited_keys],
+    )
+
+
+def compute_content_hash(article: Article, cited: list[Source] | None = None) -> str:
+    """SHA-256 of the canonical content: everything a reader sees, cited references included.
+
+    A source enters by the fields its printed reference is made of, so correcting a cited
+    source's title or link changes the hash as surely as editing the body does.
+    """
+    return hashing.hash_document(content_document(article, cited))
 
 
 def sync_citations(article: Article, cited: list[Source]) -> None:
@@ -93,6 +95,26 @@ def sync_citations(article: Article, cited: list[Source]) -> None:
     )
 
 
+def rehash_citing_articles(source: Source, *, actor, reason: str) -> list[Article]:
+    """Re-hash every article citing ``source`` after it changed; returns those whose hash moved.
+
+    Only the hash changes (with a history row naming the reason): the text is the authors'.
+    The articles returned stay locked for the rest of the transaction.
+    """
+    citing = Article.objects.select_for_update(of=("self",)).select_related("topic")
+    rehashed = []
+    for article in citing.filter(citations__source=source).order_by("pk"):
+        new_hash = compute_content_hash(article)
+        if (new_hash, hashing.CONTENT_HASH_VERSION) == (article.content_hash, article.content_hash_version):
+            continue
+        rehashed.append(article)
+        article.content_hash, article.content_hash_version = new_hash, hashing.CONTENT_HASH_VERSION
+        article._change_reason = reason[:100]
+        article._history_user = actor
+        article.save(update_fields=["content_hash", "content_hash_version", "updated_at"])
+    return rehashed
+
+
 def unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "article"
     slug, counter = base, 2
@@ -105,6 +127,7 @@ def save_content(article: Article, *, actor, reason: str) -> None:
     """Save an article after a content change: hash, citations and a history row with a reason."""
     check = check_citations(article)
     article.content_hash = compute_content_hash(article, check.cited)
+    article.content_hash_version = hashing.CONTENT_HASH_VERSION
     article.content_modified_at = timezone.now()
     article._change_reason = reason
     article._history_user = actor

@@ -5,6 +5,8 @@ web app (``reviews.views._common``) and the admin (``articles.admin.base``) answ
 ``refusal_for``, so one refusal is the same status, code and message everywhere:
 
 - not this user (``PermissionDenied``): 403 ``permission_denied``;
+- an electronic signature whose password or one-time code is wrong (``SignatureFailed``): 403
+  ``signature_failed``;
 - not in this state (``TransitionNotAllowed``): 409 ``transition_not_allowed``;
 - the caller's copy is stale (``StaleContent``): 409 ``stale_content``;
 - a concurrent request won (``ConcurrentTransition``, a unique constraint, a lost lock): 409
@@ -49,6 +51,7 @@ __all__ = [
     "ConcurrentTransition",
     "PermissionDenied",
     "Refusal",
+    "SignatureFailed",
     "StaleContent",
     "TransitionNotAllowed",
     "ValidationError",
@@ -60,6 +63,10 @@ __all__ = [
 
 class StaleContent(Exception):
     """The caller worked on an older version of the content than the one stored now."""
+
+
+class SignatureFailed(PermissionDenied):
+    """The password or one-time code given to sign did not prove the signer's identity."""
 
 
 # Everything a service or a workflow step raises instead of acting (``except REFUSALS``).
@@ -101,6 +108,8 @@ def _is_lost_race(exc: OperationalError) -> bool:
 
 def refusal_for(exc: BaseException) -> Refusal | None:
     """The answer to ``exc``, or ``None`` when it is not a refusal (a bug, left to Django)."""
+    if isinstance(exc, SignatureFailed):
+        return Refusal(403, "signature_failed", str(exc) or _("The signature could not be verified."))
     if isinstance(exc, PermissionDenied):
         return Refusal(403, "permission_denied", str(exc) or _("You may not do this."))
     if isinstance(exc, TransitionNotAllowed):
@@ -163,7 +172,7 @@ def as_api_exception(exc: Exception) -> Exception:
     if refusal.is_conflict:
         return Conflict(refusal.message, code=refusal.code)
     if refusal.status == 403:
-        return exceptions.PermissionDenied(*exc.args)
+        return exceptions.PermissionDenied(*exc.args[:1], code=refusal.code)
     if refusal.status == 404:
         return exceptions.NotFound(*(exc.args if isinstance(exc, Http404) else ()))
     if refusal.status == 413:

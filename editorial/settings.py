@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "csp",
+    # One-time codes for electronic signatures (reviews.signatures), for users with a device.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
     "reviews",
     "public",
@@ -138,6 +142,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, with a flush that lifts the append-only tables' DELETE triggers while it runs.
+    DATABASES["default"]["ENGINE"] = "editorial.db.sqlite3"
     # WAL lets readers proceed while a transition writes; the timeout makes concurrent writers
     # wait for the lock instead of failing at once. Memory-mapped reads: a publication row spans
     # several overflow pages (body, HTML, references), read through the OS page cache without a
@@ -427,6 +433,10 @@ CELERY_BEAT_SCHEDULE = {
     "sync-retraction-watch": {
         "task": "reviews.tasks.sync_retraction_watch",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "verify-audit-trail": {
+        "task": "reviews.tasks.verify_audit_trail",
+        "schedule": crontab(hour=1, minute=45),
     },
     "prune-content-changes": {
         "task": "public.tasks.prune_content_changes",

@@ -11,6 +11,7 @@ from editorial.api_docs import RedocView, SwaggerUIView
 from editorial.health import HealthView
 from editorial.metrics import metrics_view
 from public.api import PublicArticleViewSet
+from public.review_record import ReviewRecordView
 from reviews.api.articles import EditorialArticleViewSet
 from reviews.api.auth import ObtainTokenView, TokenDetailView, TokenListView
 from reviews.api.sources import ArticleReferencesView, SourceViewSet
@@ -42,6 +43,11 @@ router.register("editorial/articles", EditorialArticleViewSet, basename="editori
 router.register("editorial/sources", SourceViewSet, basename="editorial-source")
 
 api_v1 = [
+    path(
+        "articles/<slug:slug>/review-record/",
+        ReviewRecordView.as_view(),
+        name="public-article-review-record",
+    ),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="public:article-list", permanent=False), name="home"),
     path("articles/", views.article_list, name="article-list"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("articles/<slug:slug>/review-record/", views.review_record, name="review-record"),
     path("editorial-policy/", views.editorial_policy, name="editorial-policy"),
     path("board/", views.board_list, name="board"),
     path("board/<slug:slug>/", views.board_member_page, name="board-member"),

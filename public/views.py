@@ -7,6 +7,8 @@ conditional GETs before rendering and is kept by the response cache (``public.ca
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template import loader
@@ -19,6 +21,7 @@ from articles.rendering import NumberedReference, grouped_reference_list_html
 from editorial.context_processors import site as site_context
 from public import board, caching, listing, notices, pending, publications
 from public.purging import keys
+from public.review_record import review_record as review_record_document
 from public.structured_data import board_person, json_ld_script, medical_web_page
 
 PAGE_SIZE = 20
@@ -313,5 +316,28 @@ def board_member_page(request, slug: str):
             "canonical_url": url,
             "json_ld": json_ld_script(board_person(member, url=url)),
             "nav": "board",
+        },
+    )
+
+
+def review_record(request, slug: str):
+    """The public review record of an approved article: hash, chain head, signatures, policy.
+
+    Not kept by the response cache: it verifies the article's audit chain as it is now.
+    Template: public/review_record.html. Data: ``public.review_record.review_record``.
+    """
+    record = review_record_document(slug)
+    signed = record["signed_content"]
+    return render(
+        request,
+        "public/review_record.html",
+        {
+            "record": record,
+            "approved_at": parse_datetime(record["approved_at"]),
+            "signatures": [
+                {**signature, "signed_at": parse_datetime(signature["signed_at"])}
+                for signature in record["signatures"]
+            ],
+            "signed_json": json.dumps(signed, indent=2, ensure_ascii=False) if signed else "",
         },
     )

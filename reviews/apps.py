@@ -9,7 +9,8 @@ class ReviewsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_save
 
-        from reviews import notifications, tasks, tokens
+        from articles.signals import source_changed
+        from reviews import notifications, source_changes, tasks, tokens
 
         notifications.queued.connect(tasks.queue_delivery, dispatch_uid="reviews-queue-delivery")
         # A new password or a deactivated account ends every API token of the user.
@@ -18,3 +19,5 @@ class ReviewsConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="reviews-revoke-tokens-on-credential-change",
         )
+        # An editor's change to a cited source voids the sign-offs on the old content.
+        source_changed.connect(source_changes.on_source_changed, dispatch_uid="reviews-source-changed")

@@ -333,6 +333,24 @@ class SignOffForm(Form):
         error_messages={"required": _("Confirm that you reviewed the content and its sources.")},
     )
     content_hash = forms.CharField(widget=forms.HiddenInput)
+    password = forms.CharField(
+        label=_("Your password, to sign"),
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp = forms.CharField(
+        label=_("The one-time code from your device, to sign"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, uses_one_time_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One proof of identity: the device's code once the reviewer has one, else the password.
+        del self.fields["password" if uses_one_time_code else "otp"]
 
     def clean(self):
         cleaned = super().clean()

@@ -17,8 +17,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, ImmutableModel, Specialty, Status
+from articles.models import CONTENT_HASH_VERSION, Article, ImmutableModel, Specialty, Status
 from reviews.orcid import normalize_orcid, validate_orcid
+
+# Re-exported: the integrity records are models of this app.
+from reviews.records import AuditEntry, AuditKind, Signature, SignatureMeaning, SignatureMethod  # noqa: F401
 
 
 def unique_member_slug(name: str, *, exclude=None) -> str:
@@ -254,6 +257,19 @@ class SignOff(ImmutableModel):
         help_text=_("The revision this sign-off covers."),
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
+    content_hash_version = models.PositiveSmallIntegerField(
+        _("content hash version"),
+        default=CONTENT_HASH_VERSION,
+        help_text=_("A sign-off counts only against a content hash of its own version."),
+    )
+    signature = models.OneToOneField(
+        Signature,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signoff",
+        help_text=_("Empty for sign-offs made before electronic signatures."),
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comments = models.TextField(_("comments"), blank=True)
     attestation = models.TextField(_("attestation"))
@@ -313,6 +329,8 @@ class NotificationKind(models.TextChoices):
     SOURCE_RETRACTED = "source_retracted", _("Cited source retracted")
     REVIEW_DUE = "review_due", _("Review due")
     SUBMITTED = "submitted", _("Submitted for review")
+    SOURCE_CHANGED = "source_changed", _("Cited source changed")
+    AUDIT_FAILED = "audit_failed", _("Audit trail verification failed")
 
 
 class Notification(models.Model):

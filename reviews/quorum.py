@@ -129,7 +129,9 @@ def _counting(approvals: list[SignOff], article: Article, authors: set[int]) -> 
     return [
         s
         for s in approvals
-        if s.content_hash == article.content_hash and s.assignment.reviewer.user_id not in authors
+        if s.content_hash == article.content_hash
+        and s.content_hash_version == article.content_hash_version
+        and s.assignment.reviewer.user_id not in authors
     ]
 
 

@@ -34,9 +34,15 @@ from articles.library.retraction_watch import (
 )
 from articles.models import Article, NoticeKind, Source, SourceNotice, Status, normalize_notice
 from editorial.refusals import PermissionDenied
-from reviews import workflow
-from reviews.models import NotificationKind
+from reviews import audit, workflow
+from reviews.models import AuditKind, NotificationKind
 from reviews.notifications import notify
+
+
+def chain_notice(notice: SourceNotice) -> None:
+    """Append a new notice to the audit chain of every article citing its source."""
+    citing = Article.objects.filter(citations__source_id=notice.source_id).values_list("pk", flat=True)
+    audit.append_to_citing(citing, AuditKind.SOURCE_NOTICE, notice)
 
 
 @transaction.atomic
@@ -75,7 +81,7 @@ def retract_source(
         source._change_reason = (prefix + (reason or notice))[:100]
         source._history_user = actor
         source.save()
-    SourceNotice.objects.record(
+    recorded, created = SourceNotice.objects.record(
         source=source,
         kind=NoticeKind.RETRACTION,
         notice=notice,
@@ -83,6 +89,8 @@ def retract_source(
         reason=reason,
         record_id=record_id,
     )
+    if created:
+        chain_notice(recorded)
     comment = _("Cited source retracted: [@%(key)s] %(title)s (retracted %(date)s%(notice)s)%(reason)s") % {
         "key": source.key,
         "title": source.title,
@@ -236,9 +244,11 @@ def _apply_row(row: Row, source: Source, summary: RetractionSummary) -> None:
         return
     if kind == NoticeKind.RETRACTION:
         summary.already_retracted += 1
-    _notice, created = SourceNotice.objects.record(
+    recorded, created = SourceNotice.objects.record(
         source=source, kind=kind, notice=notice, date=when, reason=reason, record_id=record_id
     )
+    if created:
+        chain_notice(recorded)
     summary.notices[kind] += int(created)
 
 

@@ -12,8 +12,11 @@ import logging
 from celery import shared_task
 from kombu.exceptions import KombuError
 
-from reviews import notifications, reminders, retraction_sync, retractions
-from reviews.notifications import DeliveryFailed
+from articles import roles
+from articles.models import Article
+from reviews import audit, notifications, reminders, retraction_sync, retractions
+from reviews.models import NotificationKind
+from reviews.notifications import DeliveryFailed, notify
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +87,24 @@ def queue_delivery(*, notification_ids: list[int], **_signal) -> None:
             notification_ids,
             exc_info=True,
         )
+
+
+@shared_task
+def verify_audit_trail() -> dict:
+    """Recompute every audit chain and stored publication; tell the editors when one breaks (nightly)."""
+    result = audit.verify_everything()
+    if not result.ok:
+        first = result.first_broken
+        logger.error("The audit trail does not verify: %s (%d problem(s))", first, len(result.broken))
+        notify(
+            roles.editors(),
+            NotificationKind.AUDIT_FAILED,
+            Article.objects.filter(pk=first.article_id).first(),
+            {"reason": str(first), "broken_count": len(result.broken), "first_broken": first.as_dict()},
+        )
+    return {
+        "ok": result.ok,
+        "articles": result.articles,
+        "entries": result.entries,
+        "broken": len(result.broken),
+    }

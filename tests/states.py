@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from reviews import workflow
 
+# Every factory user's password (tests.factories.UserFactory): a sign-off is signed with it.
+PASSWORD = "pass-word-123"
+
 
 def submitted(article, author):
     article, _warnings = workflow.submit(actor=author, article=article)
@@ -24,6 +27,7 @@ def sign(article, member, decision="approve", comments=""):
         comments=comments or ("Looks accurate." if decision == "approve" else "Please fix the dosage."),
         attestation=True,
         conflict_of_interest=False,
+        password=PASSWORD,
     )
 
 

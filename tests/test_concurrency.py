@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from articles.models import Publication, Status
 from reviews.models import SignOff, TransitionLog
 from tests import factories, states
+from tests.states import PASSWORD
 from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,7 +30,7 @@ def _sign_off_call(article, member):
     def call():
         response = _client_for(member.user).post(
             f"/api/v1/editorial/articles/{article.pk}/signoffs/",
-            {"decision": "approve", "comments": "Accurate.", "attestation": True, "conflict_of_interest": False},
+            {"decision": "approve", "comments": "Accurate.", "attestation": True, "password": PASSWORD, "conflict_of_interest": False},
             format="json",
         )
         return ("signoff", member.pk, response.status_code)

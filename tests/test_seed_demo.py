@@ -269,7 +269,7 @@ def test_setup_roles_restores_each_groups_permissions(db):
 
     assert editors.permissions.filter(codename="manage_board").exists()
     assert not editors.permissions.filter(codename="delete_article").exists()
-    assert "Group Editors: 27 permissions (updated: 1 added, 1 removed)" in out.getvalue()
+    assert "Group Editors: 29 permissions (updated: 1 added, 1 removed)" in out.getvalue()
     assert Group.objects.filter(name__in=["Editors", "Authors", "Reviewers"]).count() == 3
 
 
@@ -317,3 +317,13 @@ def test_seed_demo_refuses_to_run_on_a_production_site(db, settings):
         call_command("seed_demo", "--password", "changed-it-9", verbosity=0)
     assert get_user_model().objects.count() == users_before
     assert not any(u.check_password("changed-it-9") for u in get_user_model().objects.all())
+
+
+def test_the_demo_shows_a_verified_review_record(demo, client):
+    assert "Audit trail:" in demo and "verified" in demo
+    slug = story(Status.APPROVED).slug
+
+    record = client.get(f"/api/v1/articles/{slug}/review-record/").json()
+
+    assert record["chain"]["verified"] is True
+    assert record["signatures"] and all(s["signature_id"] for s in record["signatures"])

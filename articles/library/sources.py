@@ -4,7 +4,8 @@ Identifiers are normalised and validated by ``Source.clean``. The same DOI or PM
 Sources: the database refuses it (``source_unique_doi``, ``source_unique_pmid``) and this module
 names the source that already holds it, also when a concurrent writer won the race. Citation keys
 are unique: a taken key gets a letter, ``will2018`` → ``will2018a``, ``will2018b``. Who may add or
-change a source is ``articles.roles``'s to say.
+change a source is ``articles.roles``'s to say; a change re-hashes the articles citing the source
+and is announced with ``articles.signals.source_changed``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from articles import roles
+from articles import roles, services
 from articles.library.bibliography import source_to_csl
 from articles.library.citations import citation_key, infer_publication_type
 from articles.models import Article, Publication, Source, Status
+from articles.signals import source_changed
 
 # The fields a person may set on a source; the retraction fields change only through
 # ``reviews.retractions.retract_source``.
@@ -178,12 +180,13 @@ def source_create(*, actor, data: dict) -> Source:
 def source_update(*, actor, source: Source, changes: dict) -> Source:
     """Correct a source's bibliographic fields under a row lock, with a history reason."""
     locked = Source.objects.select_for_update().get(pk=source.pk)
-    if actor is not None and (refusal := roles.change_source_refusal(actor, locked)):
+    if actor is not None and (refusal := roles.edit_source_refusal(actor, locked)):
         raise refusal
     unknown = set(changes) - set(EDITABLE_SOURCE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    before = {name: getattr(locked, name) for name in changed}
     if "key" in changed and locked.citations.exists():
         # Article bodies cite by key: renaming it would turn their citations into unknown keys.
         raise ValidationError(
@@ -207,6 +210,7 @@ def source_update(*, actor, source: Source, changes: dict) -> Source:
         if duplicate is None:
             raise
         raise duplicate from None
+    announce_change(locked, before=before, actor=actor)
     return locked
 
 
@@ -218,7 +222,7 @@ class SourceInUse(ValidationError):
 def source_delete(*, actor, source: Source) -> None:
     """Remove a source nothing cites (no article's content, no publication, no attachment)."""
     locked = Source.objects.select_for_update().get(pk=source.pk)
-    if actor is not None and (refusal := roles.change_source_refusal(actor, locked)):
+    if actor is not None and (refusal := roles.edit_source_refusal(actor, locked)):
         raise refusal
     in_use = (
         locked.citations.exists()
@@ -235,6 +239,27 @@ def source_delete(*, actor, source: Source) -> None:
     locked._history_user = actor
     locked._change_reason = "deleted"
     locked.delete()
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def announce_change(source: Source, *, before: dict, actor) -> None:
+    """Re-hash the articles citing ``source`` and tell the review side what changed, by whom."""
+    changes = {name: [_plain(old), _plain(getattr(source, name))] for name, old in before.items()}
+    articles = services.rehash_citing_articles(
+        source, actor=actor, reason=f"cited source [@{source.key}] changed: {', '.join(changes)}"
+    )
+    if articles:
+        source_changed.send(
+            sender=Source,
+            source=source,
+            changes=changes,
+            by=actor,
+            history=source.history.order_by("-history_id").first(),
+            articles=articles,
+        )
 
 
 # Who cites a source ----------------------------------------------------------------------------

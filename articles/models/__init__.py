@@ -5,6 +5,7 @@ One module per subject; everything is importable from ``articles.models`` as bef
 
 from articles.models.articles import (
     CONTENT_FIELDS,
+    CONTENT_HASH_VERSION,
     EDITABLE_STATUSES,
     Article,
     Audience,
@@ -36,6 +37,7 @@ from articles.models.sources import (
 
 __all__ = [
     "CONTENT_FIELDS",
+    "CONTENT_HASH_VERSION",
     "EDITABLE_STATUSES",
     "Article",
     "Audience",

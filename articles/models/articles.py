@@ -53,6 +53,10 @@ EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # The fields an author edits; a change to any of them is a content change.
 CONTENT_FIELDS = ("title", "summary", "body", "audience", "topic")
 
+# The definition of the content hash in force (``articles.hashing``); records made under an older
+# one keep their number, so they are never compared with a hash of this one by accident.
+CONTENT_HASH_VERSION = 2
+
 
 class Article(ConcurrentTransitionMixin, models.Model):
     """A medical article moving through draft, advisory-board review and publication."""
@@ -99,6 +103,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
         max_length=64,
         editable=False,
         help_text=_("SHA-256 of the canonical content that a sign-off covers."),
+    )
+    content_hash_version = models.PositiveSmallIntegerField(
+        _("content hash version"),
+        default=CONTENT_HASH_VERSION,
+        editable=False,
+        help_text=_("The definition the content hash was made under (articles.hashing)."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

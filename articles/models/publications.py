@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -54,6 +56,15 @@ class Publication(PublishedContent, ImmutableModel):
         _("references"), default=list, help_text=_("number, formatted, doi, pmid, url, retracted")
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
+    signed_content = models.TextField(
+        _("signed content"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The canonical JSON the content hash was taken of (articles.hashing); empty for "
+            "publications made under hash version 1."
+        ),
+    )
     article_history_id = models.PositiveBigIntegerField(_("signed revision"))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +130,11 @@ class Publication(PublishedContent, ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def content_hash_version(self) -> int:
+        """The hash definition of ``content_hash``: written in the signed content, else 1."""
+        return json.loads(self.signed_content)["hash_version"] if self.signed_content else 1
 
 
 class PublishedCitation(ImmutableModel):

@@ -1,4 +1,5 @@
-"""Records the workflow writes (rounds, sign-offs, the log, notifications): shown, never changed."""
+"""Records the workflow writes (rounds, sign-offs, signatures, the log and its chain,
+notifications): shown, never changed."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin.base import HistoryAdmin, ReadOnlyAdminMixin
 from reviews.models import (
+    AuditEntry,
     Notification,
     NotificationPreference,
     ReminderSent,
     ReviewAssignment,
     ReviewRound,
+    Signature,
     SignOff,
     TransitionLog,
 )
@@ -80,6 +83,8 @@ class SignOffAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "attestation",
         "signed_at",
         "content_hash",
+        "content_hash_version",
+        "signature",
         "article_history",
     )
     readonly_fields = fields
@@ -105,6 +110,43 @@ class TransitionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("article", "actor")
     date_hierarchy = "at"
     fields = ("article", "action", "from_status", "to_status", "actor", "at", "comment", "content_hash")
+    readonly_fields = fields
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Electronic signatures: who signed what, meaning what, when; never changed."""
+
+    list_display = ("signed_at", "printed_name", "credentials", "meaning", "article", "method")
+    list_filter = ("meaning", "method")
+    search_fields = ("printed_name", "article__title", "id")
+    list_select_related = ("article",)
+    date_hierarchy = "signed_at"
+    fields = (
+        "id",
+        "article",
+        "signer",
+        "printed_name",
+        "credentials",
+        "meaning",
+        "statement",
+        "method",
+        "content_hash",
+        "content_hash_version",
+        "signed_at",
+    )
+    readonly_fields = fields
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Links of the articles' audit chains; ``manage.py verify_audit`` recomputes them."""
+
+    list_display = ("article", "position", "kind", "record_id", "recorded_at")
+    list_filter = ("kind",)
+    search_fields = ("article__title", "record_id", "entry_hash")
+    list_select_related = ("article",)
+    fields = ("article", "position", "kind", "record_id", "previous_hash", "entry_hash", "recorded_at")
     readonly_fields = fields
 
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from articles import roles, services
 from articles.diffing import revision_changes
 from articles.models import CONTENT_FIELDS, Article
-from reviews import selectors, workflow
+from reviews import audit, selectors, workflow
 from reviews.api.common import READ_ACTION, if_match, refusals, valid
 from reviews.filters import EditorialArticleFilter
 from reviews.serializers.articles import (
@@ -29,6 +29,7 @@ from reviews.serializers.articles import (
     AssignmentInputSerializer,
     AssignmentSerializer,
     AuditEntrySerializer,
+    AuditVerificationSerializer,
     CommentSerializer,
     DiffQuerySerializer,
     DiffSerializer,
@@ -188,7 +189,9 @@ class EditorialArticleViewSet(
     def signoffs(self, request, pk=None):
         """Approve or request changes on the exact content under review (assigned reviewer).
 
-        ``article_status`` tells the new state: ``approved`` when this approval completed the
+        The sign-off is an electronic signature: ``password`` (or ``otp`` once the reviewer has
+        a device) is checked in this request; a wrong one answers 403 ``signature_failed`` and
+        records nothing. ``article_status`` tells the new state: ``approved`` when this approval completed the
         quorum, ``changes_requested`` after a request for changes.
         """
         article = self.get_object()
@@ -297,6 +300,18 @@ class EditorialArticleViewSet(
         """The append-only log of workflow steps: from, to, actor, time, comment, content hash."""
         entries = selectors.article_transitions(self.get_object())
         return Response(TransitionLogSerializer(entries, many=True).data)
+
+    @extend_schema(
+        summary="Verify the article's audit chain and stored publications (editors)",
+        responses={200: AuditVerificationSerializer, **refusals(403)},
+    )
+    @action(**READ_ACTION, url_path="audit/verify")
+    def audit_verify(self, request, pk=None):
+        """Recompute the article's hash chain and its publications: ``ok``, entries, first broken."""
+        article = self.get_object()
+        if refusal := roles.verify_audit_refusal(request.user):
+            raise refusal
+        return Response(AuditVerificationSerializer(audit.verify_article(article)).data)
 
     @extend_schema(
         summary="Audit trail: edits, steps and sign-offs, oldest first",

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from articles import roles
 from articles.models import Article, Audience, Specialty
 from reviews import workflow
-from reviews.models import BoardMember, Decision, ReviewAssignment, SignOff, TransitionLog
+from reviews.models import BoardMember, Decision, ReviewAssignment, Signature, SignOff, TransitionLog
 from reviews.serializers.base import MAX_ID, StrictInputSerializer
 
 
@@ -226,6 +226,23 @@ class SignOffInputSerializer(StrictInputSerializer):
     content_hash = serializers.CharField(
         required=False, help_text="The content hash you reviewed; a stale one answers 409."
     )
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4096,
+        trim_whitespace=False,
+        write_only=True,
+        help_text="Your password, re-entered to sign (a wrong one answers 403 signature_failed).",
+    )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=32,
+        write_only=True,
+        help_text="The one-time code from your device, instead of the password, once you have one.",
+    )
 
     def validate(self, attrs):
         if attrs["conflict_of_interest"] and not attrs["conflict_statement"].strip():
@@ -233,7 +250,26 @@ class SignOffInputSerializer(StrictInputSerializer):
         return attrs
 
 
+class SignatureSerializer(serializers.ModelSerializer):
+    """An electronic signature as its record shows it."""
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id",
+            "printed_name",
+            "credentials",
+            "meaning",
+            "statement",
+            "method",
+            "content_hash",
+            "signed_at",
+        ]
+        read_only_fields = fields
+
+
 class SignOffSerializer(serializers.ModelSerializer):
+    signature = SignatureSerializer(read_only=True, allow_null=True)
     reviewer = serializers.CharField(source="assignment.reviewer.user.username", read_only=True)
     reviewer_name = serializers.CharField(source="assignment.reviewer.display_name", read_only=True)
     credentials = serializers.CharField(source="assignment.reviewer.credentials", read_only=True)
@@ -255,6 +291,7 @@ class SignOffSerializer(serializers.ModelSerializer):
             "content_hash",
             "history_id",
             "signed_at",
+            "signature",
             "article_status",
         ]
         read_only_fields = fields
@@ -262,6 +299,20 @@ class SignOffSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=Article._meta.get_field("status").choices))
     def get_article_status(self, signoff) -> str:
         return self.context["article"].status
+
+
+class BrokenEntrySerializer(serializers.Serializer):
+    article = serializers.IntegerField(source="article_id")
+    position = serializers.IntegerField(allow_null=True, help_text="Null for a record outside the chain.")
+    kind = serializers.CharField()
+    record_id = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class AuditVerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    entries = serializers.IntegerField(help_text="How many chain entries were recomputed.")
+    first_broken = BrokenEntrySerializer(allow_null=True)
 
 
 # Records -------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ def notification_text(notification) -> str:
         "due": payload.get("due_date", ""),
         "reviewer": payload.get("reviewer", _("A reviewer")),
         "source": payload.get("source", _("a source")),
+        "reason": payload.get("reason", ""),
     }
     if _about_someone_else(notification):
         texts = {
@@ -94,6 +95,10 @@ def notification_text(notification) -> str:
         NotificationKind.SOURCE_RETRACTED: _("%(source)s, cited by “%(title)s”, was retracted."),
         NotificationKind.REVIEW_DUE: _("“%(title)s” is due for another review."),
         NotificationKind.SUBMITTED: _("“%(title)s” was submitted for review."),
+        NotificationKind.SOURCE_CHANGED: _(
+            "A cited source of “%(title)s” changed since review: [@%(source)s]."
+        ),
+        NotificationKind.AUDIT_FAILED: _("The audit trail failed verification: %(reason)s"),
     }
     return texts.get(notification.kind, _("Update on “%(title)s”.")) % values
 

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article, Specialty, Status
 from articles.services import check_citations
-from reviews import selectors, workflow
+from editorial.refusals import SignatureFailed
+from reviews import selectors, signatures, workflow
 from reviews.forms import ConflictForm, SignOffForm, add_errors
-from reviews.models import Decision, ReviewAssignment, SignOff
+from reviews.models import Decision, ReviewAssignment, SignatureMeaning, SignOff
 from reviews.views._common import refusals_as_409, render_as_published, visible_article
 from reviews.views._diff import revision_changes
 
@@ -78,7 +79,14 @@ def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **f
         "declared": assignment.conflict_of_interest is not None,
         "conflict_form": forms.get("conflict_form") or ConflictForm(),
         "signoff_form": forms.get("signoff_form")
-        or SignOffForm(initial={"content_hash": article.content_hash}),
+        or SignOffForm(
+            initial={"content_hash": article.content_hash},
+            uses_one_time_code=signatures.uses_one_time_code(request.user),
+        ),
+        "signature_statements": {
+            meaning.label: signatures.STATEMENTS[meaning]
+            for meaning in (SignatureMeaning.APPROVE, SignatureMeaning.REQUEST_CHANGES)
+        },
     }
     return render(request, "editorial/review.html", context, status=status)
 
@@ -128,11 +136,12 @@ def sign_off(request, pk: int):
     """Record the reviewer's decision on the exact content they were shown.
 
     The form carries the content hash of the page; if the article changed since, the sign-off
-    is refused (409) with a prompt to reload and review the current version.
+    is refused (409) with a prompt to reload and review the current version. It is signed with
+    the reviewer's password (or one-time code): a wrong one is 403 with the form shown again.
     """
     assignment = _assignment_or_404(request.user, pk)
     article = assignment.round.article
-    form = SignOffForm(request.POST)
+    form = SignOffForm(request.POST, uses_one_time_code=signatures.uses_one_time_code(request.user))
     if not form.is_valid():
         return review_page(request, assignment, signoff_form=form, status=400)
     try:
@@ -145,7 +154,13 @@ def sign_off(request, pk: int):
             # Declared on this page before the sign-off form is shown (the workflow checks it).
             conflict_of_interest=None,
             content_hash=form.cleaned_data["content_hash"],
+            password=form.cleaned_data.get("password", ""),
+            otp=form.cleaned_data.get("otp", ""),
         )
+    except SignatureFailed as exc:
+        # Nothing was recorded; the page says why and keeps what the reviewer wrote.
+        form.add_error("otp" if "otp" in form.fields else "password", str(exc))
+        return review_page(request, assignment, signoff_form=form, status=403)
     except ValidationError as exc:
         if "conflict_of_interest" in getattr(exc, "error_dict", {}):
             # Not declared yet (a stale or forged post): the page asks for the declaration first.

@@ -12,15 +12,18 @@ from django.utils.translation import gettext as _
 from articles import publishing, roles
 from articles.models import Article, Status
 from editorial.refusals import PermissionDenied, StaleContent, TransitionNotAllowed, ValidationError
+from reviews import audit, signatures
 from reviews.models import (
     ATTESTATION,
     OPEN_ROUND_STATUSES,
     AssignmentStatus,
+    AuditKind,
     Decision,
     NotificationKind,
     ReviewAssignment,
     ReviewRound,
     RoundStatus,
+    SignatureMeaning,
     SignOff,
 )
 from reviews.notifications import notify
@@ -96,6 +99,8 @@ def sign_off(
     attestation: bool,
     conflict_of_interest: bool | None = None,
     content_hash: str | None = None,
+    password: str = "",
+    otp: str = "",
 ) -> SignOffResult:
     """Record a reviewer's decision on the exact content under review.
 
@@ -104,6 +109,9 @@ def sign_off(
     same step, ``None`` relies on an earlier declaration, ``True`` is refused (403; a conflict is
     recorded with ``declare_conflict``). A ``request_changes`` decision sends the article back to
     its authors at once; an approval that completes the quorum approves and publishes it.
+
+    The sign-off is an electronic signature (``reviews.signatures``): ``password`` (or ``otp``,
+    for a reviewer with a device) proves the signer, and a wrong one records nothing (403).
     """
     article = lock(article)
     refuse(sign_off_refusal(actor, article))
@@ -119,6 +127,15 @@ def sign_off(
             raise ValidationError({"conflict_of_interest": message})
         assignment.conflict_of_interest = False
         assignment.conflict_declared_at = timezone.now()
+    signature = signatures.sign(
+        signer=actor,
+        article=article,
+        meaning=SignatureMeaning(decision),
+        printed_name=assignment.reviewer.display_name,
+        credentials=assignment.reviewer.credentials,
+        password=password,
+        otp=otp,
+    )
     assignment.status = AssignmentStatus.SIGNED_OFF
     assignment._history_user = actor
     assignment._change_reason = f"signed off: {decision}"
@@ -129,12 +146,15 @@ def sign_off(
                 assignment=assignment,
                 article_history=article.history.order_by("-history_id").first(),
                 content_hash=article.content_hash,
+                content_hash_version=article.content_hash_version,
+                signature=signature,
                 decision=decision,
                 comments=comments.strip(),
                 attestation=ATTESTATION,
             )
     except IntegrityError as exc:
         raise TransitionNotAllowed(_("You have already signed off this round.")) from exc
+    audit.append(article.pk, AuditKind.SIGNOFF, signoff)
     if decision == Decision.REQUEST_CHANGES:
         _request_changes(article, assignment.round, actor=actor, comments=signoff.comments)
     elif quorum_for(article, assignment.round).met:
@@ -200,7 +220,7 @@ def _approve(article: Article, review_round: ReviewRound, *, actor, approved_by,
         for s in counting_signoffs(article, review_round)
     ]
     close_round(review_round, RoundStatus.APPROVED)
-    publishing.publish(
+    publication = publishing.publish(
         article,
         article_history_id=article.history.order_by("-history_id")
         .values_list("history_id", flat=True)
@@ -210,4 +230,5 @@ def _approve(article: Article, review_round: ReviewRound, *, actor, approved_by,
         approved_at=now,
         next_review_due=next_due,
     )
+    audit.append(article.pk, AuditKind.PUBLICATION, publication)
     notify(article.authors.all(), NotificationKind.APPROVED, article, {})

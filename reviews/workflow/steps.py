@@ -10,7 +10,15 @@ from django_fsm import can_proceed
 
 from articles.models import Article
 from editorial.refusals import TransitionNotAllowed
-from reviews.models import AssignmentStatus, ReviewAssignment, ReviewRound, RoundStatus, TransitionLog
+from reviews import audit
+from reviews.models import (
+    AssignmentStatus,
+    AuditKind,
+    ReviewAssignment,
+    ReviewRound,
+    RoundStatus,
+    TransitionLog,
+)
 from reviews.quorum import latest_round, policy_for
 
 
@@ -43,7 +51,7 @@ def save_transition(
     article._change_reason = reason[:100]
     article._history_user = actor
     article.save()
-    return TransitionLog.objects.create(
+    log = TransitionLog.objects.create(
         article=article,
         action=action,
         from_status=from_status,
@@ -52,6 +60,8 @@ def save_transition(
         comment=comment,
         content_hash=article.content_hash,
     )
+    audit.append(article.pk, AuditKind.TRANSITION, log)
+    return log
 
 
 def open_new_round(article: Article, *, carry_over_from: ReviewRound | None, actor) -> ReviewRound:

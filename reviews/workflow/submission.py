@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import roles
+from articles.hashing import CONTENT_HASH_VERSION
 from articles.models import Article, Status
 from articles.services import check_citations, compute_content_hash
 from editorial.refusals import PermissionDenied, TransitionNotAllowed, ValidationError
@@ -62,6 +63,7 @@ def submit(*, actor, article: Article, comment: str = "") -> tuple[Article, list
         raise CitationErrors(check.errors, check.warnings)
     # The hash must describe what is submitted even if the sources changed since the last edit.
     article.content_hash = compute_content_hash(article, check.cited)
+    article.content_hash_version = CONTENT_HASH_VERSION
     from_status = article.status
     previous = latest_round(article)
     article.submit()

@@ -41,6 +41,7 @@ def sign_off_payload(decision: str = "approve", **fields) -> dict:
         "decision": decision,
         "comments": comments,
         "attestation": True,
+        "password": PASSWORD,
         "conflict_of_interest": False,
         **fields,
     }

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Publication, Status
 from tests import factories
+from tests.browser import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +74,7 @@ def declare_and_sign(page, live_server, article, *, decision: str, comments: str
     if comments:
         page.get_by_label("Comments for the authors").fill(comments)
     page.get_by_label("I have reviewed this content and its sources for medical accuracy").check()
+    page.get_by_label("Your password, to sign").fill(PASSWORD)
     page.get_by_role("button", name="Sign off").click()
     confirmed(page, "Signed off")
 

@@ -319,6 +319,20 @@ PAYLOADS = {
         {"comment": "Ready for the board."},
         ["submitted for review by", "Ready for"],
     ),
+    NotificationKind.SOURCE_CHANGED: (
+        {
+            "source": "will2018",
+            "title": "Mechanical low back pain",
+            "changes": {"url": ["https://a.example/", "https://b.example/"]},
+            "reason": "[@will2018] Mechanical low back pain changed:\nurl: 'https://a.example/' → 'https://b.example/'",
+            "signoffs_voided": True,
+        },
+        ["changed by an editor", "https://b.example/", "no longer count"],
+    ),
+    NotificationKind.AUDIT_FAILED: (
+        {"reason": "article 7, entry 2 (transition 9): the record differs", "broken_count": 1},
+        ["entry 2 (transition 9)", "1 problem(s)"],
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from articles.models import Status
 from reviews import workflow
 from reviews.models import AssignmentStatus, SignOff
 from tests import factories, states
+from tests.states import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def sign(client, article, **data):
         "decision": "approve",
         "comments": "",
         "attestation": "on",
+        "password": PASSWORD,
         "content_hash": article.content_hash,
         **data,
     }

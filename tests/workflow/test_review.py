@@ -11,6 +11,7 @@ from articles.models import Publication, Status
 from reviews import quorum, workflow
 from reviews.models import AssignmentStatus, RoundStatus, SignOff, TransitionLog
 from tests import factories, states
+from tests.states import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_an_author_who_is_also_an_editor_cannot_approve(topic, reviewers):
 def test_author_cannot_sign_off_own_article(under_review, author):
     with pytest.raises(PermissionDenied, match="cannot review their own"):
         workflow.sign_off(
-            actor=author, article=under_review, decision="approve", attestation=True, conflict_of_interest=False
+            actor=author, article=under_review, decision="approve", attestation=True, password=PASSWORD, conflict_of_interest=False
         )
 
 
@@ -166,6 +167,7 @@ def test_sign_off_declaring_a_conflict_is_refused_and_changes_nothing(under_revi
     with pytest.raises(PermissionDenied):
         workflow.sign_off(
             actor=reviewers[0].user, article=under_review, decision="approve", attestation=True,
+            password=PASSWORD,
             conflict_of_interest=True,
         )
     assert not SignOff.objects.exists()
@@ -198,7 +200,7 @@ def test_request_changes_needs_comments(under_review, reviewers):
     with pytest.raises(ValidationError, match="what to change"):
         workflow.sign_off(
             actor=reviewers[0].user, article=under_review, decision="request_changes", comments=" ",
-            attestation=True, conflict_of_interest=False,
+            attestation=True, password=PASSWORD, conflict_of_interest=False,
         )
 
 
@@ -206,6 +208,7 @@ def test_stale_content_hash_is_refused(under_review, reviewers):
     with pytest.raises(services.StaleContent):
         workflow.sign_off(
             actor=reviewers[0].user, article=under_review, decision="approve", attestation=True,
+            password=PASSWORD,
             conflict_of_interest=False, content_hash="0" * 64,
         )
 

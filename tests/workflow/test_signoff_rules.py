@@ -18,6 +18,7 @@ from articles import services
 from reviews import workflow
 from reviews.models import SignOff
 from tests import states
+from tests.states import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def via_api(user, article, *, declare: bool, **fields) -> int:
     client = APIClient()
     client.force_authenticate(user)
-    body = {"decision": "approve", "comments": "", "attestation": True, "content_hash": article.content_hash}
+    body = {"decision": "approve", "comments": "", "attestation": True, "password": PASSWORD, "content_hash": article.content_hash}
     if declare:
         body["conflict_of_interest"] = False
     body.update(fields)
@@ -37,7 +38,7 @@ def via_web(user, article, *, declare: bool, **fields) -> int:
     client.force_login(user)
     if declare:
         client.post(reverse("editorial:declare_conflict", args=[article.pk]), {"has_conflict": "no"})
-    form = {"decision": "approve", "comments": "", "attestation": "on", "content_hash": article.content_hash}
+    form = {"decision": "approve", "comments": "", "attestation": "on", "password": PASSWORD, "content_hash": article.content_hash}
     form.update(
         {name: ("on" if value is True else value) for name, value in fields.items() if value is not False}
     )
@@ -156,6 +157,7 @@ def test_the_content_changed_after_changes_were_requested_is_reviewed_afresh(
         decision="request_changes",
         comments="Fix it.",
         attestation=True,
+        password=PASSWORD,
         conflict_of_interest=False,
     )
     services.article_update_content(actor=author, article=article, changes={"body": "Fixed."})
@@ -171,7 +173,7 @@ def test_the_workflow_itself_refuses_a_sign_off_without_a_declaration(review):
     article, reviewer = review
 
     with pytest.raises(ValidationError) as refused:
-        workflow.sign_off(actor=reviewer, article=article, decision="approve", attestation=True)
+        workflow.sign_off(actor=reviewer, article=article, decision="approve", attestation=True, password=PASSWORD)
 
     assert "conflict_of_interest" in refused.value.error_dict
     assert not SignOff.objects.exists()

@@ -29,7 +29,7 @@ from django_fsm import TransitionNotAllowed
 from articles import services
 from articles.models import Article, Source, Specialty, Status
 from demo import content as demo_content
-from reviews import retractions, workflow
+from reviews import audit, retractions, workflow
 from reviews.models import BoardMember, Decision, ReviewPolicy
 
 
@@ -76,6 +76,8 @@ class Command(BaseCommand):
             )
         self.verbosity = verbosity
         call_command("setup_roles", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+        # Reviewers sign their sign-offs with their password (reviews.signatures).
+        self.signing_password = password or demo_content.DEFAULT_PASSWORD
         users, created_users = self.seed_users(password)
         specialties = self.seed_specialties()
         members = self.seed_board(users, specialties)
@@ -84,6 +86,10 @@ class Command(BaseCommand):
         with quiet_delivery():
             for story in demo_content.ARTICLES:
                 self.seed_article(story, users, members, specialties)
+        verification = audit.verify_everything()
+        if not verification.ok:
+            raise CommandError(f"The demo's audit trail does not verify: {verification.first_broken}")
+        self.say(f"Audit trail: {verification.entries} entries of {verification.articles} articles verified")
         self.say(self.style.SUCCESS("Demo data ready."))
         if password:
             self.say(f"Every demo user's password is now: {password}")
@@ -277,5 +283,6 @@ class Command(BaseCommand):
             comments=comments or "Checked against the cited sources: accurate and clear for its readers.",
             attestation=True,
             conflict_of_interest=False,
+            password=self.signing_password,
         )
         return result.article
