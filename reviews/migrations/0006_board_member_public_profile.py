@@ -57,7 +57,9 @@ class Migration(migrations.Migration):
             migrations.AddField(
                 model_name="boardmember",
                 name="slug",
-                field=models.SlugField(null=True, max_length=120, verbose_name="slug", help_text=SLUG_HELP),
+                field=models.SlugField(
+                    null=True, db_index=False, max_length=120, verbose_name="slug", help_text=SLUG_HELP
+                ),
             ),
             migrations.RunPython(name_members, migrations.RunPython.noop, elidable=False),
             migrations.AlterField(
