@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -325,7 +324,12 @@ def feed_publications(limit: int = 50) -> QuerySet[ListedPublication]:
 
 
 class MomentField(IsoDateTimeField):
-    """An ISO 8601 moment that the database can store: one that has a UTC time."""
+    """An ISO 8601 moment, as a moment the database can compare with.
+
+    A valid moment may lie beyond what UTC can hold (year 1 at +00:29 is before its first
+    instant): such a moment is the first or the last one UTC holds, so "updated since" it lists
+    everything or nothing, as the schema's ``date-time`` promises an answer for it.
+    """
 
     def to_python(self, value):
         moment = super().to_python(value)
@@ -333,11 +337,7 @@ class MomentField(IsoDateTimeField):
             if moment is not None:
                 moment.astimezone(UTC)
         except OverflowError:
-            raise ValidationError(
-                "%(value)s is out of range: give a moment between the years 1 and 9999 in UTC.",
-                code="out_of_range",
-                params={"value": value},
-            ) from None
+            return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
         return moment
 
 
