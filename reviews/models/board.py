@@ -17,6 +17,29 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import Article, ImmutableModel, Specialty, Status
 
+__all__ = [
+    "ATTESTATION",
+    "ApiToken",
+    "ApiTokenQuerySet",
+    "AssignmentStatus",
+    "BoardMember",
+    "BoardMemberQuerySet",
+    "Decision",
+    "DecisionMode",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OPEN_ROUND_STATUSES",
+    "ReminderSent",
+    "ReminderStage",
+    "ReviewAssignment",
+    "ReviewPolicy",
+    "ReviewRound",
+    "RoundStatus",
+    "SignOff",
+    "TransitionLog",
+]
+
 
 class BoardMemberQuerySet(models.QuerySet):
     def active_for(self, user) -> BoardMember | None:
@@ -51,6 +74,11 @@ class BoardMember(models.Model):
         return f"{self.display_name}, {self.credentials}"
 
 
+class DecisionMode(models.TextChoices):
+    AUTO = "auto", _("Automatic at quorum")
+    EDITOR = "editor", _("The editor decides")
+
+
 class ReviewPolicy(models.Model):
     """How many approvals a review needs and how often content comes back for review.
 
@@ -78,6 +106,16 @@ class ReviewPolicy(models.Model):
     )
     assignment_due_days = models.PositiveIntegerField(
         _("assignment due (days)"), default=14, validators=[MinValueValidator(1)]
+    )
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=DecisionMode.choices,
+        default=DecisionMode.AUTO,
+        help_text=_(
+            "Automatic: approved at quorum when no reviewer of the round asked for changes; "
+            "otherwise an editor decides. Editor: an editor always decides."
+        ),
     )
 
     history = HistoricalRecords()
@@ -127,6 +165,10 @@ class ReviewRound(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # What the reviewers declared their conflicts against: a later round carries the
+    # declarations over only while both stay the same.
+    topic = models.ForeignKey(Specialty, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author_ids = models.JSONField(_("authors when opened"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -155,7 +197,7 @@ class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     SIGNED_OFF = "signed_off", _("Signed off")
     CONFLICT = "conflict", _("Declined: conflict of interest")
-    CLOSED = "closed", _("Closed without sign-off")
+    CLOSED = "closed", _("Closed without a recommendation")
 
 
 class ReviewAssignment(models.Model):
@@ -206,7 +248,10 @@ ATTESTATION = "I have reviewed this content and its sources for medical accuracy
 
 
 class SignOff(ImmutableModel):
-    """A reviewer's decision on the exact revision they reviewed. Never changed or deleted."""
+    """A reviewer's recommendation on the exact revision they reviewed. Never changed or deleted.
+
+    ``form`` keeps the review form as answered: ``{item_id: {"question", "answer", "note"}}``.
+    """
 
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.PROTECT, related_name="signoff")
     article_history = models.ForeignKey(
@@ -219,6 +264,7 @@ class SignOff(ImmutableModel):
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comments = models.TextField(_("comments"), blank=True)
     attestation = models.TextField(_("attestation"))
+    form = models.JSONField(_("review form answers"), default=dict, blank=True)
     signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
 
     class Meta:
@@ -275,6 +321,11 @@ class NotificationKind(models.TextChoices):
     SOURCE_RETRACTED = "source_retracted", _("Cited source retracted")
     REVIEW_DUE = "review_due", _("Review due")
     SUBMITTED = "submitted", _("Submitted for review")
+    COLLEAGUE_REQUESTED_CHANGES = "colleague_changes", _("A colleague asked for changes")
+    DECISION_NEEDED = "decision_needed", _("A decision is needed")
+    DECIDED = "decided", _("The editor decided")
+    REINVITED = "reinvited", _("Invited to the next round")
+    COMMENT_REPLY = "comment_reply", _("A reply to your comment")
 
 
 class Notification(models.Model):
