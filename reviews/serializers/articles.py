@@ -17,6 +17,7 @@ from articles.models import Article, Audience, Specialty
 from reviews import workflow
 from reviews.models import BoardMember, Decision, ReviewAssignment, SignOff, TransitionLog
 from reviews.serializers.base import MAX_ID, StrictInputSerializer
+from reviews.serializers.rounds import FormAnswersField
 
 
 def topic_field(**kwargs) -> serializers.SlugRelatedField:
@@ -226,6 +227,11 @@ class SignOffInputSerializer(StrictInputSerializer):
     content_hash = serializers.CharField(
         required=False, help_text="The content hash you reviewed; a stale one answers 409."
     )
+    form = FormAnswersField(
+        required=False,
+        default=dict,
+        help_text='The review form: {item_id: {"answer": "yes"/"no"/"na", "note"}}.',
+    )
 
     def validate(self, attrs):
         if attrs["conflict_of_interest"] and not attrs["conflict_statement"].strip():
@@ -254,6 +260,7 @@ class SignOffSerializer(serializers.ModelSerializer):
             "attestation",
             "content_hash",
             "history_id",
+            "form",
             "signed_at",
             "article_status",
         ]

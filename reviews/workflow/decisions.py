@@ -75,6 +75,8 @@ def can_decide(user, article: Article) -> bool:
 
 def approve_refusal(user, article: Article) -> Exception | None:
     """An approval also needs the quorum: the reviewers' approvals are what is published."""
+    if not roles.is_editor(user):
+        return PermissionDenied(_("Only an editor may approve an article."))
     if refusal := decide_refusal(user, article):
         return refusal
     quorum = quorum_for(article)
