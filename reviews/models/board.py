@@ -326,6 +326,7 @@ class NotificationKind(models.TextChoices):
     DECIDED = "decided", _("The editor decided")
     REINVITED = "reinvited", _("Invited to the next round")
     COMMENT_REPLY = "comment_reply", _("A reply to your comment")
+    RETRACTED = "retracted", _("Article retracted")
 
 
 class Notification(models.Model):

@@ -103,6 +103,7 @@ def notification_text(notification) -> str:
         NotificationKind.DECIDED: _("The editor decided the review round of “%(title)s”."),
         NotificationKind.REINVITED: _("You are invited to review “%(title)s” again, due %(due)s."),
         NotificationKind.COMMENT_REPLY: _("A reply to your comment on “%(title)s”."),
+        NotificationKind.RETRACTED: _("“%(title)s” was retracted."),
         NotificationKind.APPROVED: _("“%(title)s” was approved and is published."),
         NotificationKind.SOURCE_RETRACTED: _("%(source)s, cited by “%(title)s”, was retracted."),
         NotificationKind.REVIEW_DUE: _("“%(title)s” is due for another review."),
@@ -115,7 +116,10 @@ def notification_text(notification) -> str:
 def notification_detail(notification) -> str:
     """The reviewer's comments, the reason for a re-review or the submitter's comment, if any."""
     payload = notification.payload or {}
-    return payload.get("comments") or payload.get("reason") or payload.get("comment") or ""
+    for key in ("comments", "reason", "comment", "notice"):
+        if payload.get(key):
+            return payload[key]
+    return ""
 
 
 @register.filter
