@@ -80,6 +80,12 @@ def _submit(request, article: Article, comment: str = "", responses=None):
             messages.error(request, error)
         messages.error(request, _("Not submitted: fix the citation errors shown next to the text."))
         return redirect("editorial:article_edit", pk=article.pk)
+    except ValidationError as exc:
+        if responses is not None or "responses" not in getattr(exc, "error_dict", {}):
+            raise
+        # Saved from the editor: the answers to the decision letter are given on the article page.
+        messages.error(request, _("Saved. Answer each comment of the decision letter to resubmit."))
+        return redirect("editorial:article", pk=article.pk)
     messages.success(request, _("Submitted for review. The editors have been notified."))
     for warning in warnings:
         messages.warning(request, warning)
