@@ -336,7 +336,7 @@ class TransitionLogSerializer(serializers.ModelSerializer):
 
 class AuditEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["revision", "transition", "signoff"])
+    kind = serializers.ChoiceField(choices=["revision", "transition", "signoff", "decision"])
     actor = serializers.CharField(allow_null=True)
     summary = serializers.CharField()
     content_hash = serializers.CharField(allow_blank=True)

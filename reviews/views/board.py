@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles import roles
-from reviews import quorum, selectors, workflow
+from reviews import quorum, review_form, selectors, workflow
 from reviews.forms import (
     AssignReviewersForm,
     BoardMemberForm,
@@ -242,7 +242,11 @@ def review_policy_edit(request, policy_pk: int | None = None):
     policy = get_object_or_404(ReviewPolicy, pk=policy_pk) if policy_pk else None
     form = ReviewPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
+        created = form.instance.pk is None
         policy = form.save()
+        if created:
+            # A new policy starts with the default medical checklist; the admin edits it.
+            review_form.add_default_checklist(policy)
         messages.success(request, _("Review policy saved: %(policy)s.") % {"policy": policy})
         return redirect("editorial:policies")
     status = 400 if form.is_bound else 200

@@ -110,3 +110,22 @@ def test_a_recommendation_carries_the_review_form(clients, under_review, topic):
     assert done.status_code == 201, done.content
     assert done.json()["form"][str(items[0].pk)]["answer"] == "yes"
     assert not RoundDecision.objects.exists()
+
+
+def test_the_audit_trail_shows_form_answers_and_decisions(clients, under_review, topic, editor, reviewers):
+    items = review_form.add_default_checklist(ReviewPolicy.objects.create(specialty=topic))
+    form = {str(item.pk): {"answer": "yes", "note": ""} for item in items}
+    form[str(items[1].pk)] = {"answer": "no", "note": "5 mg, not 50 mg."}
+    clients["dr_baker"].post(
+        article_url(under_review.pk, "signoffs"),
+        sign_off_payload("request_changes", form=form),
+        format="json",
+    )
+    states.changes_requested(under_review, editor, reviewers[1], letter="Fix the dose.")
+
+    trail = clients["eve"].get(article_url(under_review.pk, "audit")).json()
+
+    [signoff] = [e for e in trail if e["kind"] == "signoff" and e["actor"] == "dr_baker"]
+    assert f"{items[1].question} no (5 mg, not 50 mg.)" in signoff["summary"]
+    [decision] = [e for e in trail if e["kind"] == "decision"]
+    assert decision["actor"] == "eve" and decision["summary"].endswith("Request changes: Fix the dose.")
