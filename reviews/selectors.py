@@ -16,7 +16,6 @@ from reviews.models import (
     ReviewAssignment,
     ReviewRound,
     RoundDecision,
-    RoundStatus,
     SignOff,
     TransitionLog,
 )
@@ -225,21 +224,6 @@ def last_reviewed_revision(article: Article, user):
         .first()
     )
     return signoff.article_history if signoff else None
-
-
-def review_feedback(article: Article) -> QuerySet[SignOff]:
-    """The sign-offs of the latest round when that round ended in a change request.
-
-    What the authors answer while they work on the draft; empty otherwise.
-    """
-    latest = article.review_rounds.exclude(status__in=OPEN_ROUND_STATUSES).order_by("-number").first()
-    if latest is None or latest.status != RoundStatus.CHANGES_REQUESTED:
-        return SignOff.objects.none()
-    return (
-        SignOff.objects.filter(assignment__round=latest)
-        .select_related("assignment__reviewer", "assignment__round")
-        .order_by("signed_at")
-    )
 
 
 def notifications_for(user):

@@ -10,7 +10,7 @@ from reviews.round_forms import ResubmitForm, ReviewFormAnswers
 def resubmit_form(article, data=None) -> ResubmitForm | None:
     """The form answering the last decision letter, while the article is back with its authors."""
     letter = workflow.letter_of(quorum.latest_round(article)) if article.is_editable else None
-    forwarded = list(letter.forwarded.select_related("author").order_by("created_at")) if letter else []
+    forwarded = letter.forwarded_comments if letter else []
     return ResubmitForm(data, forwarded=forwarded)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Min, Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
@@ -94,7 +95,6 @@ def bulk_assign(request):
         form.is_valid()
         form.add_error(None, _("Choose at least one article."))
     if not form.is_valid():
-        request.GET = request.GET.copy()
         return article_list(request, bulk_form=form, status=400)
     done = 0
     for article in Article.objects.filter(pk__in=ids).order_by("title"):
@@ -105,4 +105,5 @@ def bulk_assign(request):
             done += 1
     if done:
         messages.success(request, _("Reviewers assigned to %(n)d article(s).") % {"n": done})
-    return redirect(f"{request.path.rsplit('assign/', 1)[0]}?{request.POST.get('query', '')}")
+    # Back to the list as it was filtered.
+    return redirect(f"{reverse('editorial:articles')}?{request.POST.get('query', '')}")

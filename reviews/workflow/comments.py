@@ -158,7 +158,13 @@ def letter_of(review_round: ReviewRound | None) -> RoundDecision | None:
     """The decision letter that closed ``review_round`` asking for changes, if any."""
     if review_round is None:
         return None
-    return RoundDecision.objects.filter(round=review_round, decision=Decision.REQUEST_CHANGES).first()
+    letter = RoundDecision.objects.filter(round=review_round, decision=Decision.REQUEST_CHANGES).first()
+    if letter is not None:
+        # What the pages show of it: the forwarded comments with their authors, read once.
+        letter.forwarded_comments = list(
+            letter.forwarded.select_related("author").order_by("created_at", "pk")
+        )
+    return letter
 
 
 def checked_responses(article: Article, previous: ReviewRound | None, responses: list) -> list[tuple]:

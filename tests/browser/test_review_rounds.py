@@ -165,6 +165,7 @@ def test_every_editorial_page_of_a_round_fits_a_phone(login, live_server, board,
     # A submitted article puts a row in the editor's queue, whose last column header is visually hidden.
     waiting = factories.ArticleFactory(author=board["author"], topic=board["topic"], title="Nausea at home")
     states.submitted(waiting, board["author"])
+    draft = factories.ArticleFactory(author=board["author"], topic=board["topic"], title="Ginger for nausea")
     states.sign(article, board["chen"], decision="request_changes", comments="Name the heat source.")
     workflow.add_comment(
         actor=board["baker"].user,
@@ -180,11 +181,18 @@ def test_every_editorial_page_of_a_round_fits_a_phone(login, live_server, board,
             ("18-phone-article-page", f"/editorial/articles/{article.pk}/"),
             ("19-phone-history", f"/editorial/articles/{article.pk}/history/"),
             ("21-phone-submitted-article", f"/editorial/articles/{waiting.pk}/"),
+            ("22-phone-assign", f"/editorial/articles/{waiting.pk}/assign/"),
+            ("23-phone-policies", "/editorial/policies/"),
+            ("24-phone-board", "/editorial/board/"),
+            ("25-phone-sources", "/editorial/sources/"),
+            ("26-phone-notifications", "/editorial/notifications/"),
+            ("27-phone-tokens", "/editorial/tokens/"),
         ],
+        "author": [("28-phone-author-edit", f"/editorial/articles/{draft.pk}/edit/")],
         "baker": [("20-phone-review-page", f"/editorial/articles/{article.pk}/review/")],
     }
     for who, visits in pages.items():
-        user = board["editor"] if who == "editor" else board["baker"].user
+        user = {"editor": board["editor"], "baker": board["baker"].user, "author": board["author"]}[who]
         page = login(user, viewport=PHONE)
         for name, path in visits:
             page.goto(f"{live_server.url}{path}")
