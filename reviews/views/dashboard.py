@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import roles
 from articles.models import Status
-from reviews import quorum, selectors
+from reviews import quorum, selectors, workflow
 from reviews.models import BoardMember
 
 # Assignments due within this many days are marked "due soon".
@@ -63,6 +63,10 @@ def dashboard(request):
         in_review = list(selectors.articles_in_review())
         for article in in_review:
             article.quorum = quorum.quorum_for(article)
+            review_round = quorum.open_round(article)
+            article.changes_recommended = bool(review_round) and bool(
+                workflow.changes_recommended(article, review_round)
+            )
         context["editor"] = {"queue": list(selectors.editor_queue()), "in_review": in_review}
 
     return render(request, "editorial/dashboard.html", context)

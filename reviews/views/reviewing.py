@@ -180,7 +180,13 @@ def sign_off(request, pk: int):
             declaration = ConflictForm({})
             declaration.is_valid()
             return review_page(request, assignment, conflict_form=declaration, status=400)
-        add_errors(form, exc)
+        errors = dict(getattr(exc, "error_dict", {}))
+        if answers_form is not None and "form" in errors:
+            # The review form's own problems are shown on it.
+            answers_form.add_error(None, errors.pop("form"))
+            exc = ValidationError(errors) if errors else None
+        if exc is not None:
+            add_errors(form, exc)
         return review_page(request, assignment, signoff_form=form, answers_form=answers_form, status=400)
     if result.signoff.decision == Decision.REQUEST_CHANGES:
         messages.success(

@@ -11,7 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Status
-from reviews import workflow
+from reviews import review_form, workflow
+from reviews.models import ReviewPolicy
 from tests import factories, states
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +82,8 @@ def test_a_colleague_keeps_reviewing_and_comments_on_a_selected_passage(
     login, live_server, board, screenshot
 ):
     article = board["article"]
+    policy = ReviewPolicy.objects.create(specialty=board["topic"])
+    questions = [item.question for item in review_form.add_default_checklist(policy)]
     states.sign(article, board["chen"], decision="request_changes", comments="Name the heat source.")
 
     baker = login(board["baker"].user)
@@ -104,10 +107,24 @@ def test_a_colleague_keeps_reviewing_and_comments_on_a_selected_passage(
     baker.get_by_label("Approve").check()
     baker.get_by_label("I have reviewed this content and its sources for medical accuracy").check()
     baker.get_by_role("button", name="Sign off").click()
+    expect(baker.locator(".review-form")).to_contain_text("must be answered before you approve")
+    for item in baker.locator(".review-form .form-item").all():
+        item.get_by_label("Yes").check()
+    baker.get_by_label("I have reviewed this content and its sources for medical accuracy").check()
+    screenshot(baker, "12-reviewer-review-form")
+    baker.get_by_role("button", name="Sign off").click()
     confirmed(baker, "Signed off")
     article.refresh_from_db()
-    assert article.status == Status.UNDER_REVIEW
-    screenshot(baker, "12-reviewer-after-colleague-changes")
+    assert article.status == Status.UNDER_REVIEW  # Dr. Chen asked for changes: the editor decides
+
+    # The editor's decision page shows both recommendations, the form and the thread.
+    editor = login(board["editor"])
+    editor.goto(f"{live_server.url}/editorial/articles/{article.pk}/decision/")
+    baker_card = editor.locator(".recommendation", has_text="Dr. Ann Baker")
+    expect(baker_card.locator(".form-answers dt")).to_have_text(questions)
+    expect(editor.locator(".recommendation", has_text="Dr. Li Chen")).to_contain_text("Name the heat source.")
+    expect(editor.locator(".thread", has_text="For how long?")).to_be_visible()
+    screenshot(editor, "12b-editor-decision-with-forms")
 
 
 def test_the_editor_finds_articles_and_assigns_in_bulk(login, live_server, board, screenshot):
