@@ -223,3 +223,40 @@ def test_history_opens_on_the_last_two_revisions_whose_content_differs(author_cl
     content = author_client.get(reverse("editorial:article_history", args=[article.pk])).content.decode()
 
     assert "<del>common during chemotherapy.</del><ins>rare.</ins>" in content
+
+
+def test_save_and_submit_after_a_letter_saves_then_asks_for_the_answers(
+    author_client, under_review, reviewers, editor, topic
+):
+    states.changes_requested(under_review, editor, reviewers[0], comments="Dose is wrong.")
+    under_review.refresh_from_db()
+
+    response = author_client.post(
+        reverse("editorial:article_edit", args=[under_review.pk]),
+        {
+            "title": under_review.title,
+            "summary": under_review.summary,
+            "audience": "patient",
+            "topic": topic.pk,
+            "body": "Spasms are common; the dose is 5 mg.",
+            "content_hash": under_review.content_hash,
+            "action": "submit",
+        },
+        follow=True,
+    )
+
+    under_review.refresh_from_db()
+    assert under_review.status == Status.CHANGES_REQUESTED and "5 mg" in under_review.body
+    assert response.redirect_chain[-1][0] == reverse("editorial:article", args=[under_review.pk])
+    assert "Answer each comment of the decision letter to resubmit." in response.content.decode()
+
+
+def test_the_dashboard_sends_the_editor_to_a_round_that_needs_a_decision(
+    editor_client, under_review, reviewers
+):
+    states.sign(under_review, reviewers[0], decision="request_changes", comments="Dose is wrong.")
+
+    content = editor_client.get(reverse("editorial:dashboard")).content.decode()
+
+    assert "Changes recommended" in content
+    assert reverse("editorial:decision", args=[under_review.pk]) in content
