@@ -64,6 +64,8 @@ class Thread:
     comment: Comment
     state: str
     replies: list[Comment] = field(default_factory=list)
+    # Set by the pages that offer the button (the rule is ``workflow.resolve_refusal``).
+    can_resolve: bool = False
 
     @property
     def anchored(self) -> bool:

@@ -3,7 +3,7 @@ decision letter."""
 
 from __future__ import annotations
 
-from reviews import quorum, review_form, workflow
+from reviews import comments, quorum, review_form, workflow
 from reviews.round_forms import ResubmitForm, ReviewFormAnswers
 
 
@@ -18,3 +18,11 @@ def review_form_for(article, data=None, prefix="form") -> ReviewFormAnswers | No
     """The policy's review form for a recommendation on ``article``; ``None`` without a checklist."""
     items = review_form.form_items(quorum.policy_for(article))
     return ReviewFormAnswers(data, items=items, prefix=prefix) if items else None
+
+
+def threads_for_page(user, article) -> list:
+    """The threads ``user`` reads on ``article``, each knowing whether ``user`` may resolve it."""
+    threads = comments.threads_for(user, article)
+    for thread in threads:
+        thread.can_resolve = workflow.resolve_refusal(user, thread.comment) is None
+    return threads

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from articles.models import Article, Specialty, Status
 from articles.rendered_diff import rendered_diff
 from articles.services import check_citations
-from reviews import comments, selectors, workflow
+from reviews import selectors, workflow
 from reviews.forms import ConflictForm, SignOffForm, add_errors
 from reviews.models import Decision, ReviewAssignment, SignOff
 from reviews.round_forms import ReplyForm, ThreadForm
 from reviews.views._common import refusals_as_409, render_as_published, visible_article
 from reviews.views._diff import revision_changes
-from reviews.views._letters import review_form_for
+from reviews.views._letters import review_form_for, threads_for_page
 
 
 def latest_revision_id(article: Article) -> int | None:
@@ -92,7 +92,7 @@ def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **f
         "diff": diff,
         "diff_mode": "side" if request.GET.get("diff") == "side" else "inline",
         "colleagues_changes": _colleagues_asking_for_changes(article, assignment),
-        "threads": comments.threads_for(request.user, article),
+        "threads": threads_for_page(request.user, article),
         "can_comment": workflow.can_comment(request.user, article),
         "thread_form": ThreadForm(initial={"revision": latest_revision_id(article)}),
         "reply_form": ReplyForm(),

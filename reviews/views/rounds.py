@@ -20,6 +20,7 @@ from reviews.forms import add_errors
 from reviews.models import Comment, SignOff
 from reviews.round_forms import DecisionForm, ReplyForm, ThreadForm
 from reviews.views._common import refusals_as_409, visible_article
+from reviews.views._letters import threads_for_page
 from reviews.views.board import editor_required
 
 # Where a comment form sends the person back to: their review, or the decision page.
@@ -51,7 +52,7 @@ def _recommendations(review_round) -> list[dict]:
 
 def decision_page(request, article, *, form=None, status: int = 200):
     review_round = quorum.open_round(article) or quorum.latest_round(article)
-    threads = comments.threads_for(request.user, article)
+    threads = threads_for_page(request.user, article)
     round_threads = [t.comment for t in threads if review_round and t.comment.round_id == review_round.pk]
     context = {
         "article": article,
