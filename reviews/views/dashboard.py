@@ -61,12 +61,10 @@ def dashboard(request):
 
     if roles.is_editor(user):
         in_review = list(selectors.articles_in_review())
+        asking_for_changes = workflow.changes_recommended_in(in_review)
         for article in in_review:
             article.quorum = quorum.quorum_for(article)
-            review_round = quorum.open_round(article)
-            article.changes_recommended = bool(review_round) and bool(
-                workflow.changes_recommended(article, review_round)
-            )
+            article.changes_recommended = article.pk in asking_for_changes
         context["editor"] = {"queue": list(selectors.editor_queue()), "in_review": in_review}
 
     return render(request, "editorial/dashboard.html", context)

@@ -32,6 +32,7 @@ from reviews.workflow.decisions import (
     can_approve,
     can_decide,
     changes_recommended,
+    changes_recommended_in,
     decide,
     decide_refusal,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "can_comment",
     "can_decide",
     "changes_recommended",
+    "changes_recommended_in",
     "comment_refusal",
     "decide",
     "decide_refusal",

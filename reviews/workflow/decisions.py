@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,19 @@ def changes_recommended(article: Article, review_round: ReviewRound) -> list[Sig
             decision=Decision.REQUEST_CHANGES,
             content_hash=article.content_hash,
         ).select_related("assignment__reviewer")
+    )
+
+
+def changes_recommended_in(articles) -> set[int]:
+    """Ids of those of ``articles`` whose running round has a request for changes on the current
+    content: one query for a whole list."""
+    return set(
+        SignOff.objects.filter(
+            assignment__round__article__in=[a.pk for a in articles],
+            assignment__round__status=RoundStatus.IN_PROGRESS,
+            decision=Decision.REQUEST_CHANGES,
+            content_hash=F("assignment__round__article__content_hash"),
+        ).values_list("assignment__round__article_id", flat=True)
     )
 
 
