@@ -4,6 +4,30 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Adding a column rebuilds a table on SQLite, which drops its triggers: the append-only trigger of
+# reviews/0002 on the sign-offs and, once public/0001 has run, its content-change triggers on the
+# policies. They are created again here; PostgreSQL keeps them.
+SIGNOFF_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS reviews_signoff_no_update BEFORE UPDATE ON reviews_signoff
+BEGIN SELECT RAISE(ABORT, 'reviews_signoff rows are append-only: UPDATE refused'); END
+"""
+
+
+def restore_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    schema_editor.execute(SIGNOFF_TRIGGER)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'public_contentchange'")
+        notes_changes = cursor.fetchone() is not None
+    if notes_changes:
+        for operation in ("INSERT", "UPDATE", "DELETE"):
+            schema_editor.execute(
+                f"CREATE TRIGGER IF NOT EXISTS public_change_reviews_reviewpolicy_{operation.lower()} "
+                f"AFTER {operation} ON reviews_reviewpolicy "
+                "BEGIN INSERT INTO public_contentchange (at) VALUES (CURRENT_TIMESTAMP); END"
+            )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -380,4 +404,5 @@ class Migration(migrations.Migration):
                 violation_error_message="A request for changes needs a letter to the authors.",
             ),
         ),
+        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
     ]
