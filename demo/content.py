@@ -356,9 +356,10 @@ class DemoArticle:
     """One article and the review story that brings it to ``target`` (a status value).
 
     The story runs in this order, stopping at ``target``: draft → submit → ``reviewers`` assigned →
-    start review → ``approvals`` sign off (in order) → ``changes_requested`` sign-off → then
-    ``flag_reason`` (review due), ``source_retraction`` (a cited source retracted: review due) or
-    ``retraction_notice`` (retracted).
+    start review → ``passage_comment`` → ``approvals`` recommend (in order) → ``changes_requested``
+    recommendation → the editor's ``letter`` → round two (``revised_body``, ``reply``,
+    ``second_round_approvals``) → then ``flag_reason`` (review due), ``source_retraction`` (a cited
+    source retracted: review due) or ``retraction_notice`` (retracted).
     """
 
     slug: str
@@ -377,6 +378,14 @@ class DemoArticle:
     attached: tuple[str, ...] = field(default=())
     # (source key, retraction date, notice DOI, reason): a cited source the editors then retract.
     source_retraction: tuple[str, str, str, str] | None = None
+    # (reviewer, quoted passage, comment): a comment on a passage, made when the review starts.
+    passage_comment: tuple[str, str, str] | None = None
+    # The editor's decision letter after ``changes_requested``, forwarding the round's comments.
+    letter: str = ""
+    # Round two: the author's revised body, the answer to each forwarded comment, the approvals.
+    revised_body: str = ""
+    reply: str = ""
+    second_round_approvals: tuple[str, ...] = ()
 
 
 SHOWCASE_SLUG = "back-spasms-during-chemotherapy-for-ovarian-cancer"
@@ -592,6 +601,15 @@ or numbness in the fingers and toes [@loprinzi2020].
             "Please correct the medicines section: duloxetine is the only medicine with trial evidence "
             "for painful neuropathy after chemotherapy, and its benefit is modest. Gabapentin and "
             "pregabalin should not be presented as equal options.",
+        ),
+        passage_comment=(
+            "dr_baker",
+            "Several medicines, such as gabapentin, pregabalin or duloxetine, may help nerve pain.",
+            "Say that only duloxetine has trial evidence here, and that its effect is modest.",
+        ),
+        letter=(
+            "Thank you for a clear article. Before we can approve it, please rewrite the medicines "
+            "section as Dr. Chen and Dr. Baker ask, and answer each of their comments when you resubmit."
         ),
     ),
     DemoArticle(

@@ -390,10 +390,14 @@ class ReviewPolicyForm(ModelForm):
             "specialty_match_required",
             "review_interval_days",
             "assignment_due_days",
+            "decision",
         ]
+        widgets = {"decision": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out (an older client, the admin's defaults), the policy decides automatically.
+        self.fields["decision"].required = False
         specialty = self.fields["specialty"]
         specialty.empty_label = _("Site-wide default")
         if self.instance.pk:

@@ -1,7 +1,7 @@
 """Integrity records: electronic signatures and the per-article hash chain of the audit trail.
 
 Both are append-only (``ImmutableModel``, and database triggers: migration
-``reviews/0008_integrity_triggers_and_chains``). They are written by ``reviews.signatures`` and
+``reviews/0009_integrity_triggers_and_chains``). They are written by ``reviews.signatures`` and
 ``reviews.audit``; ``reviews.models`` re-exports them.
 """
 

@@ -16,7 +16,7 @@ from reviews.models import (
     Notification,
     ReviewAssignment,
     ReviewRound,
-    RoundStatus,
+    RoundDecision,
     SignOff,
     TransitionLog,
 )
@@ -72,7 +72,8 @@ def assignments_for_reviewer(user) -> QuerySet[ReviewAssignment]:
 
 
 def article_audit_trail(article: Article) -> list[dict]:
-    """Edits, workflow steps and sign-offs of an article as one timeline, oldest first."""
+    """Edits, workflow steps, recommendations (with their review form) and decisions of an article
+    as one timeline, oldest first."""
     entries = [
         {
             "at": r.history_date,
@@ -100,12 +101,34 @@ def article_audit_trail(article: Article) -> list[dict]:
             "kind": "signoff",
             "actor": s.assignment.reviewer.user.get_username(),
             "summary": f"{s.get_decision_display()} (round {s.assignment.round.number})"
-            + (f": {s.comments}" if s.comments else ""),
+            + (f": {s.comments}" if s.comments else "")
+            + _form_summary(s.form),
             "content_hash": s.content_hash,
         }
         for s in article_signoffs(article)
     ]
+    entries += [
+        {
+            "at": d.decided_at,
+            "kind": "decision",
+            "actor": d.decided_by.get_username() if d.decided_by else None,
+            "summary": f"Decision, round {d.round.number}: {d.get_decision_display()}"
+            + (f": {d.letter}" if d.letter else " (policy, at quorum)" if d.decided_by is None else ""),
+            "content_hash": d.content_hash,
+        }
+        for d in RoundDecision.objects.filter(article=article).select_related("decided_by", "round")
+    ]
     return sorted(entries, key=lambda entry: entry["at"])
+
+
+def _form_summary(form: dict) -> str:
+    """The review form as answered, in one line of the audit trail."""
+    if not form:
+        return ""
+    answers = (
+        f"{a['question']} {a['answer']}" + (f" ({a['note']})" if a.get("note") else "") for a in form.values()
+    )
+    return " | form: " + "; ".join(answers)
 
 
 # The editorial web app ---------------------------------------------------------------------------
@@ -214,21 +237,6 @@ def last_reviewed_revision(article: Article, user):
         .first()
     )
     return signoff.article_history if signoff else None
-
-
-def review_feedback(article: Article) -> QuerySet[SignOff]:
-    """The sign-offs of the latest round when that round ended in a change request.
-
-    What the authors answer while they work on the draft; empty otherwise.
-    """
-    latest = article.review_rounds.exclude(status__in=OPEN_ROUND_STATUSES).order_by("-number").first()
-    if latest is None or latest.status != RoundStatus.CHANGES_REQUESTED:
-        return SignOff.objects.none()
-    return (
-        SignOff.objects.filter(assignment__round=latest)
-        .select_related("assignment__reviewer", "assignment__round")
-        .order_by("signed_at")
-    )
 
 
 def notifications_for(user):

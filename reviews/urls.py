@@ -8,8 +8,10 @@ from reviews.views import (
     authoring,
     board,
     dashboard,
+    editor_articles,
     notifications,
     reviewing,
+    rounds,
     sources,
     tokens,
 )
@@ -32,6 +34,9 @@ urlpatterns = [
     path("articles/<int:pk>/assign/", board.assign_reviewers, name="assign"),
     path("articles/<int:pk>/start-review/", board.start_review, name="start_review"),
     path("articles/<int:pk>/approve/", board.approve, name="approve"),
+    path("articles/<int:pk>/decision/", rounds.decision, name="decision"),
+    path("articles/all/", editor_articles.article_list, name="articles"),
+    path("articles/all/assign/", editor_articles.bulk_assign, name="bulk_assign"),
     path("articles/<int:pk>/retract/", board.retract, name="retract"),
     path("articles/<int:pk>/flag-for-rereview/", board.flag_for_rereview, name="flag_for_rereview"),
     path("board/", board.board_members, name="board_members"),
@@ -44,6 +49,11 @@ urlpatterns = [
     path("articles/<int:pk>/review/", reviewing.review, name="review"),
     path("articles/<int:pk>/review/conflict/", reviewing.declare_conflict, name="declare_conflict"),
     path("articles/<int:pk>/review/sign-off/", reviewing.sign_off, name="sign_off"),
+    path("articles/<int:pk>/comments/", rounds.comment_create, name="comment_create"),
+    path("articles/<int:pk>/comments/<int:comment_pk>/reply/", rounds.comment_reply, name="comment_reply"),
+    path(
+        "articles/<int:pk>/comments/<int:comment_pk>/resolve/", rounds.comment_resolve, name="comment_resolve"
+    ),
     # Everyone
     path("sources/", sources.source_list, name="sources"),
     path("sources/new/", sources.source_create, name="source_create"),

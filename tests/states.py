@@ -8,8 +8,11 @@ from reviews import workflow
 PASSWORD = "pass-word-123"
 
 
-def submitted(article, author):
-    article, _warnings = workflow.submit(actor=author, article=article)
+def submitted(article, author, reply="Done as you asked."):
+    """Submit; after a decision letter, every forwarded comment is answered with ``reply``."""
+    letter = workflow.letter_of(article.review_rounds.order_by("-number").first())
+    responses = [{"comment": c.pk, "reply": reply} for c in letter.forwarded.all()] if letter else []
+    article, _warnings = workflow.submit(actor=author, article=article, responses=responses)
     return article
 
 
@@ -36,3 +39,13 @@ def approved(article, reviewers):
     for member in reviewers:
         result = sign(article, member)
     return result.article
+
+
+def changes_requested(article, editor, member, comments="Please fix the dosage.", letter="Please revise."):
+    """A reviewer recommends changes and the editor decides so, forwarding the round's comments."""
+    sign(article, member, decision="request_changes", comments=comments)
+    review_round = article.review_rounds.order_by("-number").first()
+    forward = list(review_round.comments.filter(parent__isnull=True).values_list("pk", flat=True))
+    return workflow.decide(
+        actor=editor, article=article, decision="request_changes", letter=letter, forward=forward
+    )

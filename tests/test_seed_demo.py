@@ -18,7 +18,8 @@ from articles.models import Article, Publication, Status
 from articles.services import compute_content_hash
 from demo import content as demo_content
 from demo.management.commands import serve_demo
-from reviews.models import BoardMember, Decision, ReviewPolicy, SignOff, TransitionLog
+from demo.two_rounds import TWO_ROUNDS
+from reviews.models import BoardMember, Comment, Decision, ReviewPolicy, RoundDecision, SignOff, TransitionLog
 
 pytestmark = pytest.mark.django_db
 
@@ -174,8 +175,24 @@ def test_changes_requested_article_carries_the_reviewers_comments(demo):
     signoff = SignOff.objects.get(assignment__round__article=article, decision=Decision.REQUEST_CHANGES)
     assert signoff.assignment.reviewer.user.username == reviewer
     assert signoff.comments == comments
-    assert article.transition_log.get(action="request_changes").comment == comments
+    # The editor decided, with a letter forwarding the reviewers' comments (one on a passage).
+    assert article.transition_log.get(action="request_changes").comment == spec.letter
+    letter = RoundDecision.objects.get(article=article)
+    assert {c.body for c in letter.forwarded.all()} == {comments, spec.passage_comment[2]}
     assert article.notifications.filter(kind="changes_requested", recipient__username="alice").exists()
+
+
+def test_a_two_round_review_with_comments_a_form_a_letter_and_replies(demo):
+    article = by_slug(TWO_ROUNDS.slug)
+
+    assert article.status == Status.APPROVED
+    first, second = article.review_rounds.order_by("number")
+    assert first.decision.decision == "request_changes" and first.decision.letter == TWO_ROUNDS.letter
+    assert second.decision.decided_by is None  # approved by the policy at quorum
+    quoted = Comment.objects.get(article=article, quote_exact=TWO_ROUNDS.passage_comment[1])
+    assert [r.body for r in quoted.replies.all()] == [TWO_ROUNDS.reply] and quoted.resolved_at
+    approvals = SignOff.objects.filter(assignment__round=second, decision="approve")
+    assert approvals.count() == 2 and all(s.form for s in approvals)
 
 
 def test_review_due_and_retracted_articles_were_approved_first(demo):

@@ -4,6 +4,6 @@ Rounds, assignments, sign-offs, the transition log and notifications are records
 writes; the admin shows them and never changes them.
 """
 
-from reviews.admin import articles, board, records, sources
+from reviews.admin import articles, board, discussion, records, sources
 
-__all__ = ["articles", "board", "records", "sources"]
+__all__ = ["articles", "board", "discussion", "records", "sources"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.base import HistoryAdmin
-from reviews.models import BoardMember, ReviewPolicy
+from reviews.models import BoardMember, ReviewFormItem, ReviewPolicy
 
 # The board and its policies -------------------------------------------------------------------
 
@@ -34,16 +34,26 @@ class BoardMemberAdmin(HistoryAdmin):
         return ", ".join(specialty.name for specialty in obj.specialties.all())
 
 
+class ReviewFormItemInline(admin.TabularInline):
+    """The policy's review form: the checklist every recommendation answers."""
+
+    model = ReviewFormItem
+    extra = 1
+    fields = ("position", "question", "guidance", "required")
+
+
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(HistoryAdmin):
+    inlines = [ReviewFormItemInline]
     list_display = (
         "scope",
         "approvals_required",
         "specialty_match_required",
         "review_interval_days",
         "assignment_due_days",
+        "decision",
     )
-    list_filter = ("specialty_match_required",)
+    list_filter = ("specialty_match_required", "decision")
     search_fields = ("specialty__name",)
     list_select_related = ("specialty",)
 

@@ -20,6 +20,7 @@ from articles.diffing import revision_changes
 from articles.models import CONTENT_FIELDS, Article
 from reviews import audit, selectors, workflow
 from reviews.api.common import READ_ACTION, if_match, refusals, valid
+from reviews.api.rounds import ReviewRoundActions
 from reviews.filters import EditorialArticleFilter
 from reviews.serializers.articles import (
     ArticleCreateSerializer,
@@ -41,6 +42,7 @@ from reviews.serializers.articles import (
     SubmittedArticleSerializer,
     TransitionLogSerializer,
 )
+from reviews.serializers.rounds import SubmitInputSerializer
 
 
 class MayCreateArticles(BasePermission):
@@ -66,7 +68,11 @@ class MayCreateArticles(BasePermission):
     ),
 )
 class EditorialArticleViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ReviewRoundActions,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Articles as the editorial team sees them; each review step is its own POST action."""
 
@@ -129,13 +135,18 @@ class EditorialArticleViewSet(
 
     @extend_schema(
         summary="Submit for review",
-        request=CommentSerializer,
+        request=SubmitInputSerializer,
         responses={200: SubmittedArticleSerializer, **refusals(400, 403, 409)},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Send the draft to the board (author). Citation errors answer 400; warnings come back."""
-        payload = valid(CommentSerializer, request)
+        """Send the draft to the board (author). Citation errors answer 400; warnings come back.
+
+        After a decision letter, ``responses`` answers each forwarded comment (400 naming any left
+        unanswered). A resubmission invites the previous round's reviewers again and starts the
+        round when they are enough for the policy.
+        """
+        payload = valid(SubmitInputSerializer, request)
         article, warnings = workflow.submit(actor=request.user, article=self.get_object(), **payload)
         return self._article_response(article, serializer_class=SubmittedArticleSerializer, warnings=warnings)
 
@@ -181,18 +192,21 @@ class EditorialArticleViewSet(
         return self._article_response(article)
 
     @extend_schema(
-        summary="Sign off: approve or request changes",
+        summary="Recommend: approve or request changes, with the review form",
         request=SignOffInputSerializer,
         responses={201: SignOffSerializer, **refusals(400, 403, 409)},
     )
     @action(detail=True, methods=["post"])
     def signoffs(self, request, pk=None):
-        """Approve or request changes on the exact content under review (assigned reviewer).
+        """Recommend approve or request changes on the exact content under review (assigned reviewer).
 
-        The sign-off is an electronic signature: ``password`` (or ``otp`` once the reviewer has
-        a device) is checked in this request; a wrong one answers 403 ``signature_failed`` and
-        records nothing. ``article_status`` tells the new state: ``approved`` when this approval completed the
-        quorum, ``changes_requested`` after a request for changes.
+        The recommendation is an electronic signature: ``password`` (or ``otp`` once the
+        reviewer has a device) is checked in this request; a wrong one answers 403
+        ``signature_failed`` and records nothing. A request for changes leaves the round running
+        (the colleagues are told, the editor decides). ``article_status`` tells the new state:
+        ``approved`` when this approval completed the quorum and the policy decides automatically.
+        ``form`` answers the policy's review form; its required items must be answered before an
+        approval.
         """
         article = self.get_object()
         payload = valid(SignOffInputSerializer, request)
@@ -200,12 +214,12 @@ class EditorialArticleViewSet(
         if payload["conflict_of_interest"]:
             # The declaration is kept so the editor can reassign; sign_off then refuses (403).
             _record_conflict(request.user, article, statement)
-        result = workflow.sign_off(actor=request.user, article=article, **payload)
+        result = workflow.recommend(actor=request.user, article=article, **payload)
         data = SignOffSerializer(result.signoff, context={"article": result.article}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Approve (editor, once the quorum is met)",
+        summary="Approve (editor, once the quorum is met); decision/ with approve",
         request=CommentSerializer,
         responses={200: ArticleSerializer, **refusals(400, 403, 409)},
     )

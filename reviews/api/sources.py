@@ -147,9 +147,7 @@ class SourceViewSet(
     def _detail(self, source: Source, *, status_code=status.HTTP_200_OK, serializer_class=None, **context):
         """The source as the detail shows it, with the articles (visible to the caller) citing it."""
         source = self.get_queryset().get(pk=source.pk)
-        articles = articles_citing(source).filter(
-            pk__in=articles_visible_to(self.request.user).values("pk")
-        )
+        articles = articles_citing(source).filter(pk__in=articles_visible_to(self.request.user).values("pk"))
         cited_by = {
             "articles": list(articles.values("id", "title", "status")),
             "publications": publications_citing(source),
@@ -185,9 +183,7 @@ class SourceViewSet(
         payload = SourceInputSerializer(data=request.data, partial=partial)
         payload.is_valid(raise_exception=True)
         try:
-            source = source_update(
-                actor=request.user, source=source, changes=dict(payload.validated_data)
-            )
+            source = source_update(actor=request.user, source=source, changes=dict(payload.validated_data))
         except DuplicateSource as error:
             return _duplicate_response(error)
         return self._detail(source)

@@ -17,6 +17,7 @@ from articles.models import Article, Audience, Specialty
 from reviews import workflow
 from reviews.models import BoardMember, Decision, ReviewAssignment, Signature, SignOff, TransitionLog
 from reviews.serializers.base import MAX_ID, StrictInputSerializer
+from reviews.serializers.rounds import FormAnswersField
 
 
 def topic_field(**kwargs) -> serializers.SlugRelatedField:
@@ -243,6 +244,11 @@ class SignOffInputSerializer(StrictInputSerializer):
         write_only=True,
         help_text="The one-time code from your device, instead of the password, once you have one.",
     )
+    form = FormAnswersField(
+        required=False,
+        default=dict,
+        help_text='The review form: {item_id: {"answer": "yes"/"no"/"na", "note"}}.',
+    )
 
     def validate(self, attrs):
         if attrs["conflict_of_interest"] and not attrs["conflict_statement"].strip():
@@ -290,6 +296,7 @@ class SignOffSerializer(serializers.ModelSerializer):
             "attestation",
             "content_hash",
             "history_id",
+            "form",
             "signed_at",
             "signature",
             "article_status",
@@ -380,7 +387,7 @@ class TransitionLogSerializer(serializers.ModelSerializer):
 
 class AuditEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["revision", "transition", "signoff"])
+    kind = serializers.ChoiceField(choices=["revision", "transition", "signoff", "decision"])
     actor = serializers.CharField(allow_null=True)
     summary = serializers.CharField()
     content_hash = serializers.CharField(allow_blank=True)

@@ -56,7 +56,13 @@ def tracker(article):
     return {"steps": steps, "detour": Status(detour).label if detour else "", "status": article.status}
 
 
-REVIEWER_KINDS = {NotificationKind.ASSIGNED, NotificationKind.DUE_SOON, NotificationKind.OVERDUE}
+REVIEWER_KINDS = {
+    NotificationKind.ASSIGNED,
+    NotificationKind.DUE_SOON,
+    NotificationKind.OVERDUE,
+    NotificationKind.REINVITED,
+    NotificationKind.COLLEAGUE_REQUESTED_CHANGES,
+}
 
 
 def _about_someone_else(notification) -> bool:
@@ -90,7 +96,15 @@ def notification_text(notification) -> str:
         }
     texts |= {
         NotificationKind.ASSIGNED: _("You were asked to review “%(title)s”, due %(due)s."),
-        NotificationKind.CHANGES_REQUESTED: _("A reviewer requested changes to “%(title)s”."),
+        NotificationKind.CHANGES_REQUESTED: _("Changes requested to “%(title)s”: read the decision letter."),
+        NotificationKind.COLLEAGUE_REQUESTED_CHANGES: _(
+            "%(reviewer)s recommended changes to “%(title)s”; your review stays open."
+        ),
+        NotificationKind.DECISION_NEEDED: _("“%(title)s” needs an editor’s decision."),
+        NotificationKind.DECIDED: _("The editor decided the review round of “%(title)s”."),
+        NotificationKind.REINVITED: _("You are invited to review “%(title)s” again, due %(due)s."),
+        NotificationKind.COMMENT_REPLY: _("A reply to your comment on “%(title)s”."),
+        NotificationKind.RETRACTED: _("“%(title)s” was retracted."),
         NotificationKind.APPROVED: _("“%(title)s” was approved and is published."),
         NotificationKind.SOURCE_RETRACTED: _("%(source)s, cited by “%(title)s”, was retracted."),
         NotificationKind.REVIEW_DUE: _("“%(title)s” is due for another review."),
@@ -107,7 +121,10 @@ def notification_text(notification) -> str:
 def notification_detail(notification) -> str:
     """The reviewer's comments, the reason for a re-review or the submitter's comment, if any."""
     payload = notification.payload or {}
-    return payload.get("comments") or payload.get("reason") or payload.get("comment") or ""
+    for key in ("comments", "reason", "comment", "notice"):
+        if payload.get(key):
+            return payload[key]
+    return ""
 
 
 @register.filter

@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 
 from articles import roles
 from articles.models import CONTENT_FIELDS, Article, Publication, Specialty
+from articles.rendered_diff import rendered_diff
 from articles.services import check_citations
 from reviews import quorum, selectors, workflow
-from reviews.forms import CommentForm, FlagForRereviewForm, RetractForm
+from reviews.forms import CommentForm, FlagForRereviewForm
 from reviews.models import ReviewAssignment, SignOff
 from reviews.views._common import render_as_published, visible_article
 from reviews.views._diff import revision_changes
+from reviews.views._letters import resubmit_form
 
 
 def _signoff(assignment: ReviewAssignment):
@@ -72,10 +74,10 @@ def detail_page(request, article: Article, *, status: int = 200, **forms):
         "is_editor": roles.is_editor(user),
         "is_author": roles.is_author(user, article),
         "assigned": ReviewAssignment.objects.filter(round__article=article, reviewer__user=user).exists(),
-        "feedback": selectors.review_feedback(article),
+        "letter": workflow.letter_of(quorum.latest_round(article)) if article.is_editable else None,
+        "resubmit_form": forms.get("resubmit_form") or resubmit_form(article),
         "publication": Publication.objects.current().filter(article=article).first(),
         "comment_form": CommentForm(),
-        "retract_form": forms.get("retract_form") or RetractForm(),
         "flag_form": forms.get("flag_form") or FlagForRereviewForm(),
     }
     if context["is_editor"]:
@@ -99,13 +101,26 @@ def _revision_label(record) -> str:
     return f"#{record.history_id} · {timezone.localtime(record.history_date):%Y-%m-%d %H:%M} · {who}"
 
 
+def _content(record) -> tuple:
+    return tuple(getattr(record, "topic_id" if name == "topic" else name) for name in CONTENT_FIELDS)
+
+
+def _last_different(revisions: list):
+    """The newest revision whose content differs from the newest one (steps save revisions too)."""
+    if not revisions:
+        return None
+    newest = _content(revisions[0])
+    return next((r for r in revisions[1:] if _content(r) != newest), revisions[-1])
+
+
 @login_required
 def article_history(request, pk: int):
     """All revisions, any two compared (inline or side by side), and the transition log.
 
     Template: ``editorial/history.html``. Query: ``from`` and ``to`` (history ids, default the
-    two newest revisions) and ``mode`` (``inline`` or ``side``). A ``from`` or ``to`` that is
-    not a revision of the article is named in an error above the defaults, with status 400.
+    newest revision and the newest one before it whose content differs) and ``mode`` (``inline``
+    or ``side``). A ``from`` or ``to`` that is not a revision of the article is named in an error
+    above the defaults, with status 400. The body is compared as rendered, block by block.
     """
     article = visible_article(request.user, pk)
     revisions = list(selectors.article_revisions(article))
@@ -120,8 +135,7 @@ def article_history(request, pk: int):
         return by_id.get(raw, default)
 
     newest = revisions[0] if revisions else None
-    older = revisions[1] if len(revisions) > 1 else newest
-    old, new = chosen("from", older), chosen("to", newest)
+    old, new = chosen("from", _last_different(revisions)), chosen("to", newest)
     mode = "side" if request.GET.get("mode") == "side" else "inline"
     topics = dict(Specialty.objects.values_list("pk", "name"))
     context = {
@@ -131,7 +145,10 @@ def article_history(request, pk: int):
         "old": old,
         "new": new,
         "mode": mode,
-        "changes": revision_changes(old, new, topics=topics) if old and new else [],
+        "changes": [c for c in revision_changes(old, new, topics=topics) if c["field"] != "body"]
+        if old and new
+        else [],
+        "diff": rendered_diff(old, new) if old and new else None,
         "transitions": selectors.article_transitions(article),
         "signoffs": selectors.article_signoffs(article).order_by("signed_at"),
         "content_fields": CONTENT_FIELDS,

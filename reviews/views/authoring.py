@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST
 from articles import roles, services
 from articles.models import Article, Audience, Source
 from editorial.refusals import StaleContent
-from reviews import selectors, workflow
+from reviews import quorum, workflow
 from reviews.forms import ArticleForm, CommentForm, add_errors
 from reviews.views import kept_copies
 from reviews.views._common import refusals_as_409, render_as_published, visible_article
+from reviews.views._letters import resubmit_form
+from reviews.views.articles import detail_page
 
 
 def build_preview(*, title: str, summary: str, body: str, attached) -> dict:
@@ -61,21 +63,29 @@ def _form_page(request, *, form, article: Article | None, status: int = 200):
         "article": article,
         "attached": attached,
         "preview": build_preview(attached=attached, **data),
-        "feedback": selectors.review_feedback(article) if article is not None else [],
+        "letter": workflow.letter_of(quorum.latest_round(article)) if article is not None else None,
         "article_can_submit": article is not None and workflow.can_submit(request.user, article),
     }
     return render(request, "editorial/article_form.html", context, status=status)
 
 
-def _submit(request, article: Article, comment: str = ""):
+def _submit(request, article: Article, comment: str = "", responses=None):
     """Submit through the workflow; citation errors send the author back to the text."""
     try:
-        article, warnings = workflow.submit(actor=request.user, article=article, comment=comment)
+        article, warnings = workflow.submit(
+            actor=request.user, article=article, comment=comment, responses=responses
+        )
     except workflow.CitationErrors as exc:
         for error in exc.messages:
             messages.error(request, error)
         messages.error(request, _("Not submitted: fix the citation errors shown next to the text."))
         return redirect("editorial:article_edit", pk=article.pk)
+    except ValidationError as exc:
+        if responses is not None or "responses" not in getattr(exc, "error_dict", {}):
+            raise
+        # Saved from the editor: the answers to the decision letter are given on the article page.
+        messages.error(request, _("Saved. Answer each comment of the decision letter to resubmit."))
+        return redirect("editorial:article", pk=article.pk)
     messages.success(request, _("Submitted for review. The editors have been notified."))
     for warning in warnings:
         messages.warning(request, warning)
@@ -179,9 +189,16 @@ def article_preview(request, pk: int | None = None):
 @require_POST
 @refusals_as_409()
 def article_submit(request, pk: int):
+    """Submit; after a decision letter, with the author's answer to each forwarded comment."""
     article = visible_article(request.user, pk)
-    comment = CommentForm.comment_in(request.POST)
-    return _submit(request, article, comment)
+    form = resubmit_form(article, request.POST)
+    if not form.is_valid():
+        return detail_page(request, article, status=400, resubmit_form=form)
+    try:
+        return _submit(request, article, form.cleaned_data["comment"], responses=form.responses())
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return detail_page(request, article, status=400, resubmit_form=form)
 
 
 @login_required

@@ -16,17 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles import roles
-from reviews import quorum, selectors, workflow
+from reviews import quorum, review_form, selectors, workflow
 from reviews.forms import (
     AssignReviewersForm,
     BoardMemberForm,
     CommentForm,
     FlagForRereviewForm,
-    RetractForm,
     ReviewPolicyForm,
     add_errors,
 )
 from reviews.models import OPEN_ROUND_STATUSES, AssignmentStatus, BoardMember, ReviewPolicy
+from reviews.round_forms import RetractConfirmForm
 from reviews.views._common import refusals_as_409, visible_article
 from reviews.views.articles import detail_page
 
@@ -141,18 +141,27 @@ def _step_with_form(request, article, form, *, form_name: str, step, done: str):
 
 
 @editor_required
-@require_POST
 @refusals_as_409()
 def retract(request, pk: int):
+    """The retraction's confirmation page: what will happen, the notice, the title typed again.
+
+    Template: ``editorial/retract.html``. Refused (409 page) unless the article may be retracted now.
+    """
     article = visible_article(request.user, pk)
-    return _step_with_form(
-        request,
-        article,
-        RetractForm(request.POST),
-        form_name="retract_form",
-        step=lambda data: workflow.retract(actor=request.user, article=article, notice=data["notice"]),
-        done=_("Retracted. Readers now see the notice instead of the article."),
-    )
+    refusal = workflow.retract_refusal(request.user, article)
+    if refusal is not None:
+        raise refusal
+    form = RetractConfirmForm(request.POST or None, article=article)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.retract(actor=request.user, article=article, notice=form.cleaned_data["notice"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Retracted. Readers now see the notice instead of the article."))
+            return redirect("editorial:article", pk=article.pk)
+    context = {"article": article, "form": form, "open_round": quorum.open_round(article)}
+    return render(request, "editorial/retract.html", context, status=400 if form.errors else 200)
 
 
 @editor_required
@@ -233,7 +242,11 @@ def review_policy_edit(request, policy_pk: int | None = None):
     policy = get_object_or_404(ReviewPolicy, pk=policy_pk) if policy_pk else None
     form = ReviewPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
+        created = form.instance.pk is None
         policy = form.save()
+        if created:
+            # A new policy starts with the default medical checklist; the admin edits it.
+            review_form.add_default_checklist(policy)
         messages.success(request, _("Review policy saved: %(policy)s.") % {"policy": policy})
         return redirect("editorial:policies")
     status = 400 if form.is_bound else 200

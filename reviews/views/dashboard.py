@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import roles
 from articles.models import Status
-from reviews import quorum, selectors
+from reviews import quorum, selectors, workflow
 from reviews.models import BoardMember
 
 # Assignments due within this many days are marked "due soon".
@@ -77,8 +77,10 @@ def dashboard(request):
         queue = first_rows(selectors.editor_queue())
         in_review = first_rows(selectors.articles_in_review())
         quorums = quorum.quorums_for(in_review["rows"])
+        asking_for_changes = workflow.changes_recommended_in(in_review["rows"])
         for article in in_review["rows"]:
             article.quorum = quorums[article.pk]
+            article.changes_recommended = article.pk in asking_for_changes
         context["editor"] = {
             "queue": queue["rows"],
             "queue_total": queue["total"],

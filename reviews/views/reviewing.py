@@ -12,13 +12,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Specialty, Status
+from articles.rendered_diff import rendered_diff
 from articles.services import check_citations
 from editorial.refusals import SignatureFailed
 from reviews import selectors, signatures, workflow
 from reviews.forms import ConflictForm, SignOffForm, add_errors
 from reviews.models import Decision, ReviewAssignment, SignatureMeaning, SignOff
+from reviews.round_forms import ReplyForm, ThreadForm
 from reviews.views._common import refusals_as_409, render_as_published, visible_article
 from reviews.views._diff import revision_changes
+from reviews.views._letters import review_form_for, threads_for_page
+
+
+def latest_revision_id(article: Article) -> int | None:
+    return article.history.order_by("-history_id").values_list("history_id", flat=True).first()
 
 
 def _assignment_or_404(user, pk: int) -> ReviewAssignment:
@@ -39,16 +46,24 @@ def _assignment_or_404(user, pk: int) -> ReviewAssignment:
 def _baseline(article: Article, user) -> tuple[object, str]:
     """The revision to compare with, and how to name it.
 
-    The newest version this reviewer or the board approved; failing that (a first review that
-    asked for changes), the version this reviewer last signed off.
+    The version this reviewer last reviewed; failing that (a reviewer new to the article), the
+    newest version the board approved.
     """
-    baseline = selectors.approved_baseline(article, user)
-    if baseline is not None:
-        return baseline, _("the last version you or the board approved")
     baseline = selectors.last_reviewed_revision(article, user)
     if baseline is not None:
         return baseline, _("the version you last reviewed")
+    baseline = selectors.approved_baseline(article, user)
+    if baseline is not None:
+        return baseline, _("the last version the board approved")
     return None, ""
+
+
+def _colleagues_asking_for_changes(article: Article, assignment: ReviewAssignment) -> list[SignOff]:
+    if not assignment.round.is_open:
+        return []
+    return [
+        s for s in workflow.changes_recommended(article, assignment.round) if s.assignment_id != assignment.pk
+    ]
 
 
 def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **forms):
@@ -56,10 +71,11 @@ def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **f
     check = check_citations(article)
     rendered, references_html = render_as_published(article.body, check.cited)
     baseline, baseline_label = _baseline(article, request.user)
-    changes = []
+    changes, diff = [], None
     if baseline is not None:
         topics = dict(Specialty.objects.values_list("pk", "name"))
-        changes = revision_changes(baseline, article, topics=topics)
+        changes = [c for c in revision_changes(baseline, article, topics=topics) if c["field"] != "body"]
+        diff = rendered_diff(baseline, article)
     try:
         signoff = assignment.signoff
     except SignOff.DoesNotExist:
@@ -74,6 +90,15 @@ def review_page(request, assignment: ReviewAssignment, *, status: int = 200, **f
         "baseline": baseline,
         "baseline_label": baseline_label,
         "changes": changes,
+        "diff": diff,
+        "diff_mode": "side" if request.GET.get("diff") == "side" else "inline",
+        "colleagues_changes": _colleagues_asking_for_changes(article, assignment),
+        "threads": threads_for_page(request.user, article),
+        "can_comment": workflow.can_comment(request.user, article),
+        "thread_form": ThreadForm(initial={"revision": latest_revision_id(article)}),
+        "reply_form": ReplyForm(),
+        "next_page": "review",
+        "answers_form": forms.get("answers_form") or review_form_for(article),
         "can_declare": workflow.can_declare_conflict(request.user, assignment),
         "can_sign": workflow.can_sign_off(request.user, article),
         "declared": assignment.conflict_of_interest is not None,
@@ -142,10 +167,12 @@ def sign_off(request, pk: int):
     assignment = _assignment_or_404(request.user, pk)
     article = assignment.round.article
     form = SignOffForm(request.POST, uses_one_time_code=signatures.uses_one_time_code(request.user))
-    if not form.is_valid():
-        return review_page(request, assignment, signoff_form=form, status=400)
+    answers_form = review_form_for(article, request.POST)
+    answers_valid = answers_form is None or answers_form.is_valid()
+    if not (form.is_valid() and answers_valid):
+        return review_page(request, assignment, signoff_form=form, answers_form=answers_form, status=400)
     try:
-        result = workflow.sign_off(
+        result = workflow.recommend(
             actor=request.user,
             article=article,
             decision=form.cleaned_data["decision"],
@@ -156,22 +183,30 @@ def sign_off(request, pk: int):
             content_hash=form.cleaned_data["content_hash"],
             password=form.cleaned_data.get("password", ""),
             otp=form.cleaned_data.get("otp", ""),
+            form=answers_form.answers() if answers_form else {},
         )
     except SignatureFailed as exc:
         # Nothing was recorded; the page says why and keeps what the reviewer wrote.
         form.add_error("otp" if "otp" in form.fields else "password", str(exc))
-        return review_page(request, assignment, signoff_form=form, status=403)
+        return review_page(request, assignment, signoff_form=form, answers_form=answers_form, status=403)
     except ValidationError as exc:
         if "conflict_of_interest" in getattr(exc, "error_dict", {}):
             # Not declared yet (a stale or forged post): the page asks for the declaration first.
             declaration = ConflictForm({})
             declaration.is_valid()
             return review_page(request, assignment, conflict_form=declaration, status=400)
-        add_errors(form, exc)
-        return review_page(request, assignment, signoff_form=form, status=400)
+        errors = dict(getattr(exc, "error_dict", {}))
+        if answers_form is not None and "form" in errors:
+            # The review form's own problems are shown on it.
+            answers_form.add_error(None, errors.pop("form"))
+            exc = ValidationError(errors) if errors else None
+        if exc is not None:
+            add_errors(form, exc)
+        return review_page(request, assignment, signoff_form=form, answers_form=answers_form, status=400)
     if result.signoff.decision == Decision.REQUEST_CHANGES:
         messages.success(
-            request, _("Signed off: changes requested. The authors have been sent your comments.")
+            request,
+            _("Recommended: changes. The editor decides the round; your colleagues have been told."),
         )
     elif result.article.status == Status.APPROVED:
         messages.success(

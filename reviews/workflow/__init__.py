@@ -16,6 +16,26 @@ calls an ``@transition`` method of ``Article``. For each action:
 
 from articles import roles
 from articles.models import Article
+from reviews.workflow.comments import (
+    add_comment,
+    can_comment,
+    comment_refusal,
+    letter_of,
+    reply,
+    reply_refusal,
+    resolve,
+    resolve_refusal,
+)
+from reviews.workflow.decisions import (
+    approve,
+    approve_refusal,
+    can_approve,
+    can_decide,
+    changes_recommended,
+    changes_recommended_in,
+    decide,
+    decide_refusal,
+)
 from reviews.workflow.publication import (
     can_flag_for_rereview,
     can_retract,
@@ -30,10 +50,8 @@ from reviews.workflow.publication import (
 )
 from reviews.workflow.signoffs import (
     SignOffResult,
-    approve,
-    approve_refusal,
-    can_approve,
     can_sign_off,
+    recommend,
     sign_off,
     sign_off_refusal,
     signable_assignment,
@@ -60,6 +78,20 @@ from reviews.workflow.submission import (
 
 __all__ = [
     "ACTION_CHECKS",
+    "add_comment",
+    "can_comment",
+    "can_decide",
+    "changes_recommended",
+    "changes_recommended_in",
+    "comment_refusal",
+    "decide",
+    "decide_refusal",
+    "letter_of",
+    "recommend",
+    "reply",
+    "reply_refusal",
+    "resolve",
+    "resolve_refusal",
     "ASSIGNABLE_STATUSES",
     "CitationErrors",
     "SignOffResult",
@@ -104,6 +136,8 @@ ACTION_CHECKS = {
     "assign": can_assign,
     "start_review": can_start_review,
     "sign_off": can_sign_off,
+    "comment": can_comment,
+    "decide": can_decide,
     "approve": can_approve,
     "revise": can_revise,
     "flag_for_rereview": can_flag_for_rereview,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from articles import roles
 from articles.models import Article
 from editorial.refusals import PermissionDenied, ValidationError
-from reviews.models import NotificationKind, RoundStatus
+from reviews.models import NotificationKind, ReviewAssignment, RoundStatus
 from reviews.notifications import notify
 from reviews.quorum import latest_round, open_round
 from reviews.workflow.steps import close_round, lock, open_new_round, refuse, save_transition, state_refusal
@@ -99,7 +99,10 @@ def can_retract(user, article: Article) -> bool:
 
 @transaction.atomic
 def retract(*, actor, article: Article, notice: str) -> Article:
-    """Withdraw a published article; the record stays and the public sees the notice (410)."""
+    """Withdraw a published article; the record stays and the public sees the notice (410).
+
+    The authors, the article's reviewers and the other editors are told.
+    """
     article = lock(article)
     refuse(retract_refusal(actor, article))
     if not notice.strip():
@@ -110,4 +113,15 @@ def retract(*, actor, article: Article, notice: str) -> Article:
     from_status = article.status
     article.retract(notice=notice.strip(), retracted_at=timezone.now())
     save_transition(article, action="retract", from_status=from_status, actor=actor, comment=notice.strip())
+    reviewers = [
+        a.reviewer.user
+        for a in ReviewAssignment.objects.filter(round__article=article).select_related("reviewer__user")
+    ]
+    recipients = [*article.authors.all(), *reviewers, *roles.editors()]
+    notify(
+        [user for user in recipients if user != actor],
+        NotificationKind.RETRACTED,
+        article,
+        {"notice": notice.strip()},
+    )
     return article

@@ -64,20 +64,49 @@ def save_transition(
     return log
 
 
+def latest_revision(article: Article):
+    """The newest history row of ``article``: the revision a record made now is about."""
+    return article.history.order_by("-history_id").first()
+
+
+def _same_declaration_context(previous: ReviewRound, article: Article, author_ids: list[int]) -> bool:
+    """Conflicts were declared against the authors and topic; they carry over while both stay."""
+    return previous.topic_id == article.topic_id and sorted(previous.author_ids) == author_ids
+
+
 def open_new_round(article: Article, *, carry_over_from: ReviewRound | None, actor) -> ReviewRound:
-    """Open the next round, asking the previous round's reviewers again by default."""
+    """Open the next round, asking the previous round's eligible reviewers again by default.
+
+    Their due dates come from the policy; their declarations of no conflict carry over unless
+    the article's authors or topic changed since that round.
+    """
     last = latest_round(article)
-    review_round = ReviewRound.objects.create(article=article, number=(last.number + 1) if last else 1)
+    author_ids = sorted(article.authors.values_list("pk", flat=True))
+    review_round = ReviewRound.objects.create(
+        article=article,
+        number=(last.number + 1) if last else 1,
+        topic_id=article.topic_id,
+        author_ids=author_ids,
+    )
     if carry_over_from is not None:
         due = timezone.localdate() + timedelta(days=policy_for(article).assignment_due_days)
         previous = (
             carry_over_from.assignments.filter(reviewer__active=True)
             .exclude(status=AssignmentStatus.CONFLICT)
+            .exclude(conflict_of_interest=True)
             .exclude(reviewer__user__in=article.authors.all())
             .select_related("reviewer")
         )
+        carry = _same_declaration_context(carry_over_from, article, author_ids)
         ReviewAssignment.objects.bulk_create(
-            ReviewAssignment(round=review_round, reviewer=a.reviewer, assigned_by=actor, due_date=due)
+            ReviewAssignment(
+                round=review_round,
+                reviewer=a.reviewer,
+                assigned_by=actor,
+                due_date=due,
+                conflict_of_interest=a.conflict_of_interest if carry else None,
+                conflict_declared_at=a.conflict_declared_at if carry else None,
+            )
             for a in previous
         )
     return review_round

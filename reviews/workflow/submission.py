@@ -25,6 +25,7 @@ from reviews.models import (
 )
 from reviews.notifications import notify
 from reviews.quorum import eligible_assignments, has_enough_reviewers, latest_round, open_round, policy_for
+from reviews.workflow.comments import checked_responses, record_responses
 from reviews.workflow.steps import lock, open_new_round, refuse, save_transition, state_refusal
 
 
@@ -50,27 +51,55 @@ def can_submit(user, article: Article) -> bool:
 
 
 @transaction.atomic
-def submit(*, actor, article: Article, comment: str = "") -> tuple[Article, list[str]]:
+def submit(
+    *, actor, article: Article, comment: str = "", responses: list[dict] | None = None
+) -> tuple[Article, list[str]]:
     """Send a draft (or an answered change request) to the board; returns it with warnings.
 
-    Refused with ``CitationErrors`` (400) when the body cites unknown keys or retracted sources.
-    Opens the next review round, asking the previous round's reviewers again.
+    Refused with ``CitationErrors`` (400) when the body cites unknown keys or retracted sources,
+    and after a decision letter until ``responses`` (``[{"comment", "reply", "resolved"}]``)
+    answers each comment it forwarded. Opens the next review round: the previous round's
+    eligible reviewers are invited again and told, and the review starts at once when they are
+    enough for the policy.
     """
     article = lock(article)
     refuse(submit_refusal(actor, article))
     check = check_citations(article)
     if check.errors:
         raise CitationErrors(check.errors, check.warnings)
+    previous = latest_round(article)
+    answers = checked_responses(article, previous, responses or [])
     # The hash must describe what is submitted even if the sources changed since the last edit.
     article.content_hash = compute_content_hash(article, check.cited)
     article.content_hash_version = CONTENT_HASH_VERSION
     from_status = article.status
-    previous = latest_round(article)
     article.submit()
     save_transition(article, action="submit", from_status=from_status, actor=actor, comment=comment)
-    open_new_round(article, carry_over_from=previous, actor=actor)
+    record_responses(article, answers, actor=actor)
+    review_round = open_new_round(article, carry_over_from=previous, actor=actor)
     notify(roles.editors(), NotificationKind.SUBMITTED, article, {"comment": comment})
+    if previous is not None:
+        _reinvite(article, review_round)
     return article, check.warnings
+
+
+def _reinvite(article: Article, review_round: ReviewRound) -> None:
+    """Tell the re-invited reviewers, and start the round when they are enough for the policy."""
+    for assignment in review_round.assignments.select_related("reviewer__user"):
+        payload = {
+            "due_date": assignment.due_date.isoformat(),
+            "assignment": assignment.pk,
+            "round": review_round.number,
+        }
+        notify([assignment.reviewer.user], NotificationKind.REINVITED, article, payload)
+    if has_enough_reviewers(review_round, article):
+        _start_round(
+            article,
+            review_round,
+            actor=None,
+            comment=_("round %(n)d started: the previous reviewers were invited again")
+            % {"n": review_round.number},
+        )
 
 
 # Assigning reviewers -------------------------------------------------------------------------
@@ -245,7 +274,11 @@ def start_review(*, actor, article: Article, comment: str = "") -> Article:
     """
     article = lock(article)
     refuse(start_review_refusal(actor, article))
-    review_round = open_round(article)
+    _start_round(article, open_round(article), actor=actor, comment=comment)
+    return article
+
+
+def _start_round(article: Article, review_round: ReviewRound, *, actor, comment: str) -> None:
     from_status = article.status
     article.start_review()
     save_transition(article, action="start_review", from_status=from_status, actor=actor, comment=comment)
@@ -253,4 +286,3 @@ def start_review(*, actor, article: Article, comment: str = "") -> Article:
     review_round.started_at = timezone.now()
     review_round.started_by = actor
     review_round.save(update_fields=["status", "started_at", "started_by"])
-    return article

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles.models import Article
+from reviews import workflow
 from reviews.models import SignOff, TransitionLog
 from tests import factories, states
 from tests.api import API, EDITORIAL, PASSWORD, article_url, sign_off_payload
@@ -21,7 +22,6 @@ VALID_DRAFT = {
     "audience": "patient",
     "topic": "oncology",
 }
-
 
 
 def snapshot(article: Article) -> dict:
@@ -390,9 +390,9 @@ def test_signing_off_the_previous_rounds_content_is_a_conflict(
 ):
     reviewed_hash = under_review.content_hash
     article = states.sign(under_review, reviewers[1], "request_changes").article
+    workflow.decide(actor=editor, article=article, decision="request_changes", letter="Fix the table.")
     clients["alice"].patch(article_url(article.pk), {"body": "Corrected dosage table."})
-    clients["alice"].post(article_url(article.pk, "submit"), {})
-    clients["eve"].post(article_url(article.pk, "start-review"), {})
+    clients["alice"].post(article_url(article.pk, "submit"), {})  # the round starts at once
 
     with unchanged(article):
         response = clients["dr_baker"].post(
@@ -477,7 +477,10 @@ def test_conflict_statements_are_read_only_by_editors(under_review, reviewers, a
 
     assignment = workflow.signable_assignment(reviewers[0].user, under_review)
     workflow.declare_conflict(
-        actor=reviewers[0].user, assignment=assignment, has_conflict=True, statement="My sister works at the maker."
+        actor=reviewers[0].user,
+        assignment=assignment,
+        has_conflict=True,
+        statement="My sister works at the maker.",
     )
     statements = {}
     for user in (author, reviewers[1].user, reviewers[0].user, editor):
@@ -487,7 +490,9 @@ def test_conflict_statements_are_read_only_by_editors(under_review, reviewers, a
         if response.status_code == 404:
             statements[user.username] = None
             continue
-        statements[user.username] = next(r for r in response.json() if r["reviewer"] == reviewers[0].user.username)
+        statements[user.username] = next(
+            r for r in response.json() if r["reviewer"] == reviewers[0].user.username
+        )
     assert statements[author.username]["conflict_statement"] == ""
     assert statements[author.username]["conflict_of_interest"] is True
     assert statements[reviewers[1].user.username]["conflict_statement"] == ""

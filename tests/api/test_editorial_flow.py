@@ -37,14 +37,16 @@ def in_two_weeks() -> str:
 
 
 def approve_through_the_api(clients, article_id: int) -> None:
-    """Submit, assign Dr. Baker and Dr. Chen (unless carried over), start the round, both approve."""
+    """Submit, assign Dr. Baker and Dr. Chen and start the round (unless carried over), both approve."""
     alice, eve = clients["alice"], clients["eve"]
-    assert alice.post(article_url(article_id, "submit"), {}).status_code == 200
-    assigned = {a["reviewer"] for a in eve.get(article_url(article_id, "assignments")).json()}
-    for reviewer in {"dr_baker", "dr_chen"} - assigned:
-        response = eve.post(article_url(article_id, "assignments"), {"reviewer": reviewer})
-        assert response.status_code == 201, response.content
-    assert eve.post(article_url(article_id, "start-review"), {}).status_code == 200
+    submitted = alice.post(article_url(article_id, "submit"), {})
+    assert submitted.status_code == 200
+    if submitted.json()["status"] == "submitted":
+        assigned = {a["reviewer"] for a in eve.get(article_url(article_id, "assignments")).json()}
+        for reviewer in {"dr_baker", "dr_chen"} - assigned:
+            response = eve.post(article_url(article_id, "assignments"), {"reviewer": reviewer})
+            assert response.status_code == 201, response.content
+        assert eve.post(article_url(article_id, "start-review"), {}).status_code == 200
     for reviewer in ("dr_baker", "dr_chen"):
         assert (
             clients[reviewer].post(article_url(article_id, "signoffs"), sign_off_payload()).status_code == 201
@@ -91,11 +93,20 @@ def test_an_article_goes_from_draft_to_approved_through_the_api(clients):
         sign_off_payload("request_changes", comments="Name the muscle relaxants to avoid."),
     )
     assert changes.status_code == 201, changes.content
+    # A recommendation: the round goes on, and the editor decides.
     assert (changes.json()["decision"], changes.json()["article_status"]) == (
         "request_changes",
-        "changes_requested",
+        "under_review",
     )
     assert changes.json()["comments"] == "Name the muscle relaxants to avoid."
+    [thread] = eve.get(article_url(article["id"], "comments")).json()
+    decided = eve.post(
+        article_url(article["id"], "decision"),
+        {"decision": "request_changes", "letter": "Please answer Dr. Chen.", "forward": [thread["id"]]},
+        format="json",
+    )
+    assert decided.status_code == 200, decided.content
+    assert decided.json()["status"] == "changes_requested"
 
     returned = alice.get(url).json()
     assert returned["status"] == "changes_requested"
@@ -106,9 +117,10 @@ def test_an_article_goes_from_draft_to_approved_through_the_api(clients):
         HTTP_IF_MATCH=f'"{returned["content_hash"]}"',
     )
     assert answered.status_code == 200, answered.content
-    assert alice.post(article_url(article["id"], "submit"), {}).json()["status"] == "submitted"
-    # The first round's reviewers are asked again, so the editor only starts the round.
-    assert eve.post(article_url(article["id"], "start-review"), {}).json()["status"] == "under_review"
+    responses = [{"comment": thread["id"], "reply": "Named them.", "resolved": True}]
+    resubmitted = alice.post(article_url(article["id"], "submit"), {"responses": responses}, format="json")
+    # The first round's reviewers are asked again and are enough: the round starts at once.
+    assert resubmitted.json()["status"] == "under_review", resubmitted.content
 
     current_hash = answered.json()["content_hash"]
     first = baker.post(article_url(article["id"], "signoffs"), sign_off_payload(content_hash=current_hash))
@@ -284,6 +296,8 @@ ACTION_REQUESTS = {
     "assign": ("post", "assignments", {"reviewer": "dr_diaz"}),
     "start_review": ("post", "start-review", {}),
     "sign_off": ("post", "signoffs", sign_off_payload()),
+    "comment": ("post", "comments", {"body": "Which trial supports this?"}),
+    "decide": ("post", "decision", {"decision": "request_changes", "letter": "Please revise."}),
     "approve": ("post", "approve", {}),
     "revise": ("post", "revise", {}),
     "flag_for_rereview": ("post", "flag-for-rereview", {"reason": "A new guideline was published."}),
@@ -304,8 +318,10 @@ def assigned(submitted, editor, reviewers):
 
 
 @pytest.fixture
-def changes_requested(under_review, reviewers):
-    return states.sign(under_review, reviewers[1], "request_changes").article
+def changes_requested(under_review, reviewers, editor):
+    # A letter that forwards no comment, so that submit needs no answers.
+    states.sign(under_review, reviewers[1], "request_changes")
+    return workflow.decide(actor=editor, article=under_review, decision="request_changes", letter="Revise.")
 
 
 @pytest.mark.parametrize(
@@ -337,9 +353,14 @@ def test_transitions_answer_for_the_caller(clients, under_review):
         name: clients[name].get(article_url(under_review.pk, "transitions")).json() for name in clients
     }
 
-    assert answers == {"alice": [], "eve": ["assign"], "dr_baker": ["sign_off"], "dr_chen": ["sign_off"]}
+    assert answers == {
+        "alice": [],
+        "eve": ["assign", "comment", "decide"],
+        "dr_baker": ["sign_off", "comment"],
+        "dr_chen": ["sign_off", "comment"],
+    }
     detail = clients["dr_baker"].get(article_url(under_review.pk)).json()
-    assert detail["allowed_actions"] == ["sign_off"]
+    assert detail["allowed_actions"] == ["sign_off", "comment"]
 
 
 # Query counts ---------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The whole review, as the people doing it click through it in Chromium.
 
 An author drafts an article citing two library sources and submits it; the editor assigns two
-reviewers and starts the round; one reviewer requests changes; the author revises and
-resubmits; the editor starts the next round (the reviewers carry over); both approve; the public
-page shows the reviewers, the tracker at Approved and the numbered references.
+reviewers and starts the round; one reviewer recommends changes; the editor decides so on the
+decision page, forwarding the comment; the author revises, answers the comment and resubmits;
+round two starts at once with the same reviewers; both approve; the public page shows the
+reviewers, the tracker at Approved and the numbered references.
 """
 
 from __future__ import annotations
@@ -67,16 +68,18 @@ def cite(page, query: str, key: str) -> None:
 
 def declare_and_sign(page, live_server, article, *, decision: str, comments: str = "") -> None:
     page.goto(f"{live_server.url}/editorial/articles/{article.pk}/review/")
-    page.get_by_label("No: I have no financial or personal interest in this content").check()
-    page.get_by_role("button", name="Record my declaration").click()
-    confirmed(page, "no conflict of interest")
+    declaration = page.get_by_label("No: I have no financial or personal interest in this content")
+    if declaration.count():  # a later round carries the declaration over (same authors and topic)
+        declaration.check()
+        page.get_by_role("button", name="Record my declaration").click()
+        confirmed(page, "no conflict of interest")
     page.get_by_label(decision).check()
     if comments:
         page.get_by_label("Comments for the authors").fill(comments)
     page.get_by_label("I have reviewed this content and its sources for medical accuracy").check()
     page.get_by_label("Your password, to sign").fill(PASSWORD)
     page.get_by_role("button", name="Sign off").click()
-    confirmed(page, "Signed off")
+    confirmed(page, "Recommended" if decision == "Request changes" else "Signed off")
 
 
 def test_an_article_goes_from_draft_to_published(login, live_server, people, screenshot):
@@ -137,10 +140,23 @@ def test_an_article_goes_from_draft_to_published(login, live_server, people, scr
         chen, live_server, article, decision="Request changes", comments="Say how long to apply heat."
     )
     article.refresh_from_db()
+    assert article.status == Status.UNDER_REVIEW  # a recommendation: the editor decides
+
+    # The editor decides on the decision page, forwarding Dr. Chen's comment with the letter.
+    editor.goto(f"{live_server.url}/editorial/articles/{article.pk}/")
+    editor.get_by_role("link", name=re.compile("Decide the round")).click()
+    expect(editor.locator(".recommendation")).to_contain_text(["Say how long to apply heat."])
+    editor.get_by_label("Request changes").check()
+    editor.get_by_label("Decision letter to the authors").fill("Please answer Dr. Chen before we approve.")
+    screenshot(editor, "07b-editor-decision-page")
+    editor.get_by_role("button", name="Record the decision").click()
+    confirmed(editor, "Decided")
+    article.refresh_from_db()
     assert article.status == Status.CHANGES_REQUESTED
 
-    # The author sees the comment beside the draft, revises and resubmits.
+    # The author reads the letter beside the draft, revises, answers the comment and resubmits.
     author.goto(f"{live_server.url}/editorial/articles/{article.pk}/edit/")
+    expect(author.locator(".feedback")).to_contain_text("Please answer Dr. Chen")
     expect(author.locator(".feedback")).to_contain_text("Say how long to apply heat.")
     body = author.get_by_label("Body (Markdown)")
     body.press("Control+End")
@@ -148,16 +164,16 @@ def test_an_article_goes_from_draft_to_published(login, live_server, people, scr
     expect(author.locator("#preview")).to_contain_text("Apply heat for 20 minutes at a time.")  # live
     screenshot(author, "08-author-answers-comments")
     author.get_by_role("button", name="Save and submit for review").click()
+    author.get_by_label("Your answer").fill("Added: 20 minutes at a time.")
+    author.get_by_role("button", name="Resubmit with your answers").click()
     confirmed(author, "Submitted for review")
-
-    # Resubmission opens round 2 with the same reviewers; the editor starts it.
-    editor.goto(f"{live_server.url}/editorial/articles/{article.pk}/")
-    editor.get_by_role("button", name="Start review round 2").click()
-    confirmed(editor, "Review round 2 started")
+    article.refresh_from_db()
+    assert article.status == Status.UNDER_REVIEW  # round two started with the same reviewers
 
     # The reviewer who asked for changes sees exactly what changed, then both approve.
     chen.goto(f"{live_server.url}/editorial/articles/{article.pk}/review/")
-    expect(chen.locator(".diff-inline ins")).to_contain_text("Apply heat for 20 minutes at a time.")
+    expect(chen.locator(".rendered-diff ins")).to_contain_text("Apply heat for 20 minutes at a time.")
+    expect(chen.locator(".thread .reply")).to_contain_text("Added: 20 minutes at a time.")
     screenshot(chen, "09-reviewer-diff")
     declare_and_sign(chen, live_server, article, decision="Approve")
     baker = login(people["baker"].user)

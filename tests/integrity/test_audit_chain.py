@@ -27,7 +27,7 @@ from reviews.models import (
 
 pytestmark = pytest.mark.django_db
 
-chains_migration = importlib.import_module("reviews.migrations.0008_integrity_triggers_and_chains")
+chains_migration = importlib.import_module("reviews.migrations.0009_integrity_triggers_and_chains")
 PROTECTED = (*chains_migration.APPEND_ONLY, chains_migration.SUPERSEDE_ONLY[0])
 
 
@@ -131,6 +131,8 @@ def test_a_changed_log_entry_is_caught_by_the_command_and_the_api(approved, edit
 def test_a_deleted_signoff_is_caught(approved):
     drop_triggers("reviews_signoff")
     entry = AuditEntry.objects.filter(article=approved, kind=AuditKind.SIGNOFF).order_by("position").first()
+    # The sign-off's own comment goes with it, as an attacker keeping the foreign keys would.
+    raw("DELETE FROM reviews_comment WHERE signoff_id = %s", [int(entry.record_id)])
     raw("DELETE FROM reviews_signoff WHERE id = %s", [int(entry.record_id)])
 
     result = audit.verify_article(approved)

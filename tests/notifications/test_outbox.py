@@ -333,6 +333,24 @@ PAYLOADS = {
         {"reason": "article 7, entry 2 (transition 9): the record differs", "broken_count": 1},
         ["entry 2 (transition 9)", "1 problem(s)"],
     ),
+    NotificationKind.COLLEAGUE_REQUESTED_CHANGES: (
+        {"reviewer": "Dr. Wei Chen", "comments": "The dose is wrong."},
+        ["Dr. Wei Chen recommended changes", "your review is still open", "The dose is wrong."],
+    ),
+    NotificationKind.DECISION_NEEDED: (
+        {"reviewer": "Dr. Wei Chen", "comments": "The dose is wrong."},
+        ["Dr. Wei Chen recommended changes", "decides the round"],
+    ),
+    NotificationKind.DECIDED: ({"decision": "approve", "round": 2}, ["decided round 2", "approved"]),
+    NotificationKind.REINVITED: (
+        {"due_date": "2030-01-02", "round": 2, "assignment": 1},
+        ["review round 2", "2 January 2030", "the version you reviewed"],
+    ),
+    NotificationKind.COMMENT_REPLY: ({"comment": 4}, ["replied to your comment"]),
+    NotificationKind.RETRACTED: (
+        {"notice": "Withdrawn: a data error."},
+        ["410 Gone", "Withdrawn: a data error."],
+    ),
 }
 
 

@@ -201,6 +201,7 @@ def test_every_beat_entry_names_a_registered_task():
         "reviews.tasks.reapply_retractions",
         "reviews.tasks.sync_retraction_watch",
         "public.tasks.prune_content_changes",
+        "public.tasks.purge_cdn",
         "reviews.tasks.verify_audit_trail",
     }
     assert scheduled <= set(app.tasks)

@@ -194,15 +194,24 @@ def test_submit_warnings_are_shown(author_client, cited_article, author):
     assert "Source [@spare2019] is attached but never cited." in response.content.decode()
 
 
-def test_reviewers_comments_are_shown_beside_the_draft(author_client, under_review, reviewers):
-    states.sign(under_review, reviewers[1], decision="request_changes", comments="Give the dose in mg.")
+def test_the_decision_letter_and_forwarded_comments_are_shown_beside_the_draft(
+    author_client, under_review, reviewers, editor
+):
+    states.sign(under_review, reviewers[0], decision="request_changes", comments="Kept for the board.")
+    states.changes_requested(
+        under_review,
+        editor,
+        reviewers[1],
+        comments="Give the dose in mg.",
+        letter="Please revise the dosing.",
+    )
 
     response = author_client.get(reverse("editorial:article_edit", args=[under_review.pk]))
 
     content = response.content.decode()
-    assert "Reviewers’ comments" in content
+    assert "Decision letter" in content and "Please revise the dosing." in content
     assert "Give the dose in mg." in content
-    assert reviewers[1].display_name in content
+    assert reviewers[1].user.get_full_name() in content
 
 
 def test_revising_an_approved_article_opens_a_new_draft(author_client, approved):

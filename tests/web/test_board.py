@@ -132,7 +132,9 @@ def test_retracting_needs_a_notice(editor_client, approved):
     assert refused.status_code == 400
     assert 'id="id_notice_error"' in refused.content.decode()
 
-    response = editor_client.post(url, {"notice": "The dosage advice was wrong."}, follow=True)
+    response = editor_client.post(
+        url, {"notice": "The dosage advice was wrong.", "title": approved.title}, follow=True
+    )
     approved.refresh_from_db()
     assert approved.status == Status.RETRACTED
     assert approved.retraction_notice == "The dosage advice was wrong."

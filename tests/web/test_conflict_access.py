@@ -24,7 +24,9 @@ API_ENDPOINTS = ("", "assignments/", "history/", "transition-log/", "audit/", "t
 
 def declare_conflict(reviewer, article):
     assignment = workflow.signable_assignment(reviewer, article)
-    workflow.declare_conflict(actor=reviewer, assignment=assignment, has_conflict=True, statement="I consult.")
+    workflow.declare_conflict(
+        actor=reviewer, assignment=assignment, has_conflict=True, statement="I consult."
+    )
 
 
 def api_for(user) -> APIClient:
@@ -41,7 +43,9 @@ def answers(user, article) -> dict[str, int]:
         endpoint or "detail": api.get(f"/api/v1/editorial/articles/{article.pk}/{endpoint}").status_code
         for endpoint in API_ENDPOINTS
     }
-    statuses["listed"] = article.pk in [row["id"] for row in api.get("/api/v1/editorial/articles/").json()["results"]]
+    statuses["listed"] = article.pk in [
+        row["id"] for row in api.get("/api/v1/editorial/articles/").json()["results"]
+    ]
     return statuses
 
 
@@ -60,14 +64,17 @@ def test_after_declaring_a_conflict_everything_of_the_article_is_not_found(under
     assert answers(reviewers[1].user, under_review)["editorial:review"] == 200
 
 
-def test_a_later_draft_stays_hidden_from_the_conflicted_reviewer(under_review, reviewers, author):
+def test_a_later_draft_stays_hidden_from_the_conflicted_reviewer(under_review, reviewers, author, editor):
     declare_conflict(reviewers[0].user, under_review)
-    states.sign(under_review, reviewers[1], decision="request_changes", comments="Cite the trial.")
+    states.changes_requested(under_review, editor, reviewers[1], comments="Cite the trial.")
     services.article_update_content(actor=author, article=under_review, changes={"body": "A new draft."})
 
     conflicted = reviewers[0].user
     assert client_for(conflicted).get(reverse("editorial:article", args=[under_review.pk])).status_code == 404
-    assert api_for(conflicted).get(f"/api/v1/editorial/articles/{under_review.pk}/diff/?from=1&to=2").status_code == 404
+    assert (
+        api_for(conflicted).get(f"/api/v1/editorial/articles/{under_review.pk}/diff/?from=1&to=2").status_code
+        == 404
+    )
 
 
 def test_a_conflicted_reviewer_who_is_also_an_editor_keeps_reading(under_review, reviewers):

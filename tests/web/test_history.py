@@ -31,9 +31,8 @@ def test_all_revisions_are_listed_newest_first(author_client, edited):
 def test_the_two_newest_revisions_are_compared_inline_by_default(author_client, edited):
     content = author_client.get(reverse("editorial:article_history", args=[edited.pk])).content.decode()
 
-    assert (
-        '<div class="diff diff-inline">Back spasms are <del>common</del><ins>frequent</ins> during' in content
-    )
+    # The body as readers see it: the changed paragraph, word by word.
+    assert '<p class="diff-words">Back spasms are <del>common</del><ins>frequent</ins> during' in content
 
 
 def test_any_two_revisions_side_by_side(author_client, edited, author):
@@ -54,7 +53,7 @@ def test_any_two_revisions_side_by_side(author_client, edited, author):
 
 def test_the_transition_log_names_actors_and_comments(author_client, article, author, editor, reviewers):
     states.under_review(states.submitted(article, author), editor, reviewers[:2])
-    states.sign(article, reviewers[1], decision="request_changes", comments="Cite a trial.")
+    states.changes_requested(article, editor, reviewers[1], letter="Cite a trial.")
 
     content = author_client.get(reverse("editorial:article_history", args=[article.pk])).content.decode()
 

@@ -28,6 +28,12 @@ def test_every_kind_reads_as_a_sentence(author_client, author, article):
         NotificationKind.SOURCE_RETRACTED: {"source": "Trial of X", "reason": "Fabricated data."},
         NotificationKind.REVIEW_DUE: {"reason": "A year has passed."},
         NotificationKind.SUBMITTED: {},
+        NotificationKind.COLLEAGUE_REQUESTED_CHANGES: {"reviewer": "Dr. Chen", "comments": "Dose?"},
+        NotificationKind.DECISION_NEEDED: {"reviewer": "Dr. Chen", "comments": "Dose?"},
+        NotificationKind.DECIDED: {"decision": "approve", "round": 1},
+        NotificationKind.REINVITED: {"due_date": "2030-02-03", "round": 2},
+        NotificationKind.COMMENT_REPLY: {"comment": 1},
+        NotificationKind.RETRACTED: {"notice": "Withdrawn: data error."},
     }
     for kind, payload in payloads.items():
         Notification.objects.create(recipient=author, kind=kind, article=article, payload=payload)
@@ -37,20 +43,27 @@ def test_every_kind_reads_as_a_sentence(author_client, author, article):
     for expected in [
         f"You were asked to review “{article.title}”, due 2030-01-02.",
         "is overdue (it was due 2030-01-02)",
-        "A reviewer requested changes to",
+        "Changes requested to",
         "Fix the dose.",
         "was approved and is published.",
         f"Trial of X, cited by “{article.title}”, was retracted.",
         "Fabricated data.",
         "is due for another review.",
         "was submitted for review.",
+        "Dr. Chen recommended changes to",
+        "needs an editor’s decision.",
+        "The editor decided the review round of",
+        f"You are invited to review “{article.title}” again, due 2030-02-03.",
+        "A reply to your comment on",
+        "was retracted.",
+        "Withdrawn: data error.",
     ]:
         assert expected in content
     assert reverse("editorial:review", args=[article.pk]) in content
 
 
-def test_marking_one_read(author_client, author, under_review, reviewers):
-    states.sign(under_review, reviewers[1], decision="request_changes", comments="More detail.")
+def test_marking_one_read(author_client, author, under_review, reviewers, editor):
+    states.changes_requested(under_review, editor, reviewers[1], comments="More detail.")
     notification = Notification.objects.get(recipient=author)
 
     response = author_client.post(reverse("editorial:notification_read", args=[notification.pk]), follow=True)
@@ -93,7 +106,9 @@ def test_an_overdue_reminder_about_someone_elses_review_names_them(editor_client
     assert reverse("editorial:review", args=[article.pk]) not in content
 
 
-def test_a_user_turns_off_email_for_one_kind_and_still_sees_it_in_the_app(client, reviewers, under_review, editor):
+def test_a_user_turns_off_email_for_one_kind_and_still_sees_it_in_the_app(
+    client, reviewers, under_review, editor
+):
     from django.core import mail
 
     from reviews import workflow

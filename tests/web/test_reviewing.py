@@ -156,17 +156,23 @@ def test_a_sign_off_on_a_stale_version_is_refused_with_a_message_to_reload(revie
     assert not SignOff.objects.exists()
 
 
-def test_requesting_changes_sends_the_article_back(reviewer_clients, in_review):
+def test_recommending_changes_leaves_the_round_to_the_colleague_and_the_editor(reviewer_clients, in_review):
     declare(reviewer_clients[1], in_review)
 
     response = sign(reviewer_clients[1], in_review, decision="request_changes", comments="Cite the trial.")
 
     in_review.refresh_from_db()
-    assert in_review.status == Status.CHANGES_REQUESTED
+    assert in_review.status == Status.UNDER_REVIEW
     assert response["Location"] == reverse("editorial:review", args=[in_review.pk])
     page = reviewer_clients[1].get(response["Location"]).content.decode()
-    assert "Signed off: changes requested" in page
+    assert "Recommended: changes" in page
     assert "Cite the trial." in page
+    # The colleague is told, still sees the article and can still recommend.
+    colleague = reviewer_clients[0].get(reverse("editorial:review", args=[in_review.pk])).content.decode()
+    assert "A colleague asked for changes." in colleague and "Cite the trial." in colleague
+    declare(reviewer_clients[0], in_review)
+    assert sign(reviewer_clients[0], in_review).status_code == 302
+    assert SignOff.objects.count() == 2
 
 
 def test_two_approvals_with_a_specialty_match_publish(reviewer_clients, in_review):
@@ -177,7 +183,7 @@ def test_two_approvals_with_a_specialty_match_publish(reviewer_clients, in_revie
     in_review.refresh_from_db()
     assert in_review.status == Status.APPROVED
     page = reviewer_clients[0].get(reverse("editorial:review", args=[in_review.pk])).content.decode()
-    assert "Your sign-off" in page
+    assert "Your recommendation" in page
 
 
 def test_signing_twice_is_a_conflict(reviewer_clients, in_review, reviewers):
@@ -190,7 +196,7 @@ def test_signing_twice_is_a_conflict(reviewer_clients, in_review, reviewers):
     assert SignOff.objects.count() == 1
 
 
-def test_the_review_diffs_against_the_last_approved_version(
+def test_the_review_diffs_against_the_version_the_reviewer_approved(
     reviewer_clients, in_review, reviewers, author, editor
 ):
     approved = states.approved(in_review, reviewers[:2])
@@ -198,20 +204,20 @@ def test_the_review_diffs_against_the_last_approved_version(
     services.article_update_content(
         actor=author, article=approved, changes={"body": approved.body + " Rest briefly."}
     )
-    states.under_review(states.submitted(approved, author), editor, [])
+    states.submitted(approved, author)  # the reviewers who approved are invited again
 
     content = reviewer_clients[0].get(reverse("editorial:review", args=[approved.pk])).content.decode()
 
-    assert "What changed since the last version you or the board approved" in content
+    assert "What changed since the version you last reviewed" in content
     assert "<ins> Rest briefly.</ins>" in content
 
 
 def test_after_a_change_request_the_review_diffs_against_what_this_reviewer_saw(
     reviewer_clients, in_review, reviewers, author, editor
 ):
-    states.sign(in_review, reviewers[1], decision="request_changes", comments="Say more.")
+    states.changes_requested(in_review, editor, reviewers[1], comments="Say more.")
     services.article_update_content(actor=author, article=in_review, changes={"body": "Entirely new text."})
-    states.under_review(states.submitted(in_review, author), editor, [])
+    states.submitted(in_review, author)
 
     content = reviewer_clients[1].get(reverse("editorial:review", args=[in_review.pk])).content.decode()
 

@@ -55,10 +55,10 @@ def test_content_is_not_editable_outside_draft_and_changes_requested(request, st
     assert (article.body, article.content_hash, article.history.count()) == before
 
 
-def test_content_is_editable_when_changes_are_requested(under_review, reviewers, author):
+def test_content_is_editable_when_changes_are_requested(under_review, reviewers, author, editor):
     from tests import states
 
-    states.sign(under_review, reviewers[0], decision="request_changes", comments="Add a source.")
+    states.changes_requested(under_review, editor, reviewers[0], comments="Add a source.")
     edited = services.article_update_content(actor=author, article=under_review, changes={"summary": "Better."})
     assert edited.summary == "Better."
 

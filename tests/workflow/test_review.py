@@ -136,7 +136,7 @@ def test_an_author_who_is_also_an_editor_cannot_approve(topic, reviewers):
     article = factories.ArticleFactory(author=chief, topic=topic)
     states.submitted(article, chief)
     states.under_review(article, chief, reviewers[:2])
-    with pytest.raises(PermissionDenied, match="cannot approve their own"):
+    with pytest.raises(PermissionDenied, match="cannot decide on their own"):
         workflow.approve(actor=chief, article=article)
 
 
@@ -183,16 +183,19 @@ def test_attestation_is_required(under_review, reviewers):
     assert not SignOff.objects.exists()
 
 
-def test_one_request_changes_sends_the_article_back_with_comments(under_review, reviewers, author):
+def test_the_editors_change_request_sends_the_article_back_with_the_letter(
+    under_review, reviewers, author, editor
+):
     states.sign(under_review, reviewers[0])
-    result = states.sign(under_review, reviewers[1], decision="request_changes", comments="Cite the NCCN guideline.")
+    article = states.changes_requested(
+        under_review, editor, reviewers[1], comments="Cite the NCCN guideline.", letter="Please revise."
+    )
 
-    article = result.article
     assert article.status == Status.CHANGES_REQUESTED
     entry = article.transition_log.get(action="request_changes")
-    assert entry.comment == "Cite the NCCN guideline." and entry.actor == reviewers[1].user
+    assert entry.comment == "Please revise." and entry.actor == editor
     note = author.notifications.get(kind="changes_requested")
-    assert note.payload["comments"] == "Cite the NCCN guideline."
+    assert note.payload["comments"] == "Please revise."
     assert article.review_rounds.get().status == RoundStatus.CHANGES_REQUESTED
 
 
@@ -224,14 +227,15 @@ def test_signoff_binds_the_history_record_and_hash(under_review, reviewers):
 
 
 def test_resubmission_starts_a_new_round_with_the_same_reviewers(under_review, reviewers, author, editor):
-    states.sign(under_review, reviewers[0], decision="request_changes", comments="Fix the dose.")
+    states.changes_requested(under_review, editor, reviewers[0], comments="Fix the dose.")
     services.article_update_content(actor=author, article=under_review, changes={"body": "Corrected dose."})
     article = states.submitted(under_review, author)
 
     rounds = list(article.review_rounds.order_by("number"))
     assert [r.number for r in rounds] == [1, 2]
     assert {a.reviewer for a in rounds[1].assignments.all()} == set(reviewers[:2])
-    workflow.start_review(actor=editor, article=article)
+    # The previous reviewers are enough for the policy: the round started with the resubmission.
+    assert article.status == Status.UNDER_REVIEW
     states.sign(article, reviewers[0])
     result = states.sign(article, reviewers[1])
     assert result.article.status == Status.APPROVED
@@ -240,14 +244,14 @@ def test_resubmission_starts_a_new_round_with_the_same_reviewers(under_review, r
 def test_an_edit_after_a_signoff_means_it_no_longer_counts(under_review, reviewers, author, editor):
     # Round 1: one approval on the original text, then changes requested and the text edited.
     states.sign(under_review, reviewers[0])
-    states.sign(under_review, reviewers[1], decision="request_changes", comments="Soften the claim.")
+    states.changes_requested(under_review, editor, reviewers[1], comments="Soften the claim.")
     old_hash = under_review.content_hash
     article = services.article_update_content(
         actor=author, article=under_review, changes={"body": "A softened claim."}
     )
     assert article.content_hash != old_hash
     states.submitted(article, author)
-    workflow.start_review(actor=editor, article=article)
+    article.refresh_from_db()
 
     # The round-1 approval was on other content: it does not count now.
     assert quorum.quorum_for(article).approvals == 0
@@ -264,8 +268,7 @@ def test_revise_keeps_the_publication_live_until_the_next_approval(approved, aut
     assert Publication.objects.current().get(article=article) == first
 
     services.article_update_content(actor=author, article=article, changes={"title": "Back spasms: 2nd edition"})
-    states.submitted(article, author)
-    workflow.start_review(actor=editor, article=article)
+    states.submitted(article, author)  # the board that approved it is invited again: review starts
     states.approved(article, reviewers[:2])
 
     current = Publication.objects.current().get(article=article)
@@ -302,8 +305,8 @@ def test_retract_needs_a_notice(approved, editor):
 
 def test_available_actions_match_what_would_succeed(under_review, author, editor, reviewers):
     assert workflow.available_actions(author, under_review) == []
-    assert workflow.available_actions(editor, under_review) == ["assign"]
-    assert workflow.available_actions(reviewers[0].user, under_review) == ["sign_off"]
+    assert workflow.available_actions(editor, under_review) == ["assign", "comment", "decide"]
+    assert workflow.available_actions(reviewers[0].user, under_review) == ["sign_off", "comment"]
     assert workflow.available_actions(reviewers[2].user, under_review) == []
 
 

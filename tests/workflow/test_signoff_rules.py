@@ -160,9 +160,9 @@ def test_the_content_changed_after_changes_were_requested_is_reviewed_afresh(
         password=PASSWORD,
         conflict_of_interest=False,
     )
+    workflow.decide(actor=editor, article=article, decision="request_changes", letter="Fix it, please.")
     services.article_update_content(actor=author, article=article, changes={"body": "Fixed."})
     resubmitted = states.submitted(article, author)
-    workflow.start_review(actor=editor, article=resubmitted)
     resubmitted.refresh_from_db()
 
     assert answer_class("web", via_web(reviewer, resubmitted, declare=True)) == "accepted"

@@ -29,7 +29,8 @@ from django_fsm import TransitionNotAllowed
 from articles import services
 from articles.models import Article, Source, Specialty, Status
 from demo import content as demo_content
-from reviews import audit, retractions, workflow
+from demo.two_rounds import TWO_ROUNDS
+from reviews import audit, quorum, retractions, review_form, workflow
 from reviews.models import BoardMember, Decision, ReviewPolicy
 
 
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         self.seed_policy()
         self.seed_sources()
         with quiet_delivery():
-            for story in demo_content.ARTICLES:
+            for story in (*demo_content.ARTICLES, TWO_ROUNDS):
                 self.seed_article(story, users, members, specialties)
         verification = audit.verify_everything()
         if not verification.ok:
@@ -182,7 +183,8 @@ class Command(BaseCommand):
         policy.full_clean()
         policy._change_reason = "demo data"
         policy.save()
-        self.say(f"Review policy: created the site-wide policy ({policy})")
+        review_form.add_default_checklist(policy)
+        self.say(f"Review policy: created the site-wide policy ({policy}) with the medical checklist")
 
     @transaction.atomic
     def seed_sources(self) -> None:
@@ -249,11 +251,20 @@ class Command(BaseCommand):
         if story.target == Status.SUBMITTED:
             return article
         article = workflow.start_review(actor=editor, article=article)
+        if story.passage_comment:
+            username, exact, comment = story.passage_comment
+            workflow.add_comment(
+                actor=members[username].user, article=article, body=comment, quote={"exact": exact}
+            )
         for username in story.approvals:
             article = self.sign(article, members[username], Decision.APPROVE, "")
         if story.changes_requested:
             username, comments = story.changes_requested
             article = self.sign(article, members[username], Decision.REQUEST_CHANGES, comments)
+        if story.letter:
+            article = self.decide_changes(article, editor, story.letter)
+        if story.revised_body:
+            article = self.second_round(article, story, author, members)
         if story.flag_reason:
             article = workflow.flag_for_rereview(actor=editor, article=article, reason=story.flag_reason)
         if story.source_retraction:
@@ -270,13 +281,44 @@ class Command(BaseCommand):
             article = workflow.retract(actor=editor, article=article, notice=story.retraction_notice)
         return article
 
+    def decide_changes(self, article: Article, editor, letter: str) -> Article:
+        """The editor asks for changes, forwarding the round's comments (not the approvals' remarks)."""
+        review_round = quorum.open_round(article)
+        threads = review_round.comments.filter(parent__isnull=True)
+        threads = threads.exclude(signoff__decision=Decision.APPROVE)
+        forward = threads.values_list("pk", flat=True)
+        return workflow.decide(
+            actor=editor,
+            article=article,
+            decision=Decision.REQUEST_CHANGES,
+            letter=letter,
+            forward=list(forward),
+        )
+
+    def second_round(self, article: Article, story, author, members: dict) -> Article:
+        """The author revises and answers each forwarded comment; the board, invited again, approves."""
+        article = services.article_update_content(
+            actor=author, article=article, changes={"body": story.revised_body}
+        )
+        letter = workflow.letter_of(quorum.latest_round(article))
+        responses = [
+            {"comment": c.pk, "reply": story.reply, "resolved": True} for c in letter.forwarded.all()
+        ]
+        article, _warnings = workflow.submit(actor=author, article=article, responses=responses)
+        for username in story.second_round_approvals:
+            article = self.sign(article, members[username], Decision.APPROVE, "")
+        return article
+
     def sign(self, article: Article, member: BoardMember, decision: str, comments: str) -> Article:
         """The reviewer declares no conflict of interest, then signs off the content under review."""
         assignment = workflow.signable_assignment(member.user, article)
         if assignment is None:
             raise CommandError(f"{member} has no open assignment on {article.slug} to sign off.")
-        workflow.declare_conflict(actor=member.user, assignment=assignment, has_conflict=False)
-        result = workflow.sign_off(
+        if assignment.conflict_of_interest is None:
+            workflow.declare_conflict(actor=member.user, assignment=assignment, has_conflict=False)
+        items = review_form.form_items(quorum.policy_for(article))
+        answers = {str(item.pk): {"answer": "yes", "note": ""} for item in items}
+        result = workflow.recommend(
             actor=member.user,
             article=article,
             decision=decision,
@@ -284,5 +326,6 @@ class Command(BaseCommand):
             attestation=True,
             conflict_of_interest=False,
             password=self.signing_password,
+            form=answers if decision == Decision.APPROVE else {},
         )
         return result.article

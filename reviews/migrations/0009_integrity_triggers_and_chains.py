@@ -106,7 +106,7 @@ def build_chains(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0007_signatures_and_audit_chain"),
+        ("reviews", "0008_signatures_and_audit_chain"),
         ("articles", "0023_content_hash_v2"),
         ("public", "0001_content_changes"),
     ]

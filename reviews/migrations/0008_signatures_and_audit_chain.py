@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0023_content_hash_v2'),
-        ('reviews', '0006_board_member_public_profile'),
+        ('reviews', '0007_review_rounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

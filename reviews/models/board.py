@@ -19,9 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.models import CONTENT_HASH_VERSION, Article, ImmutableModel, Specialty, Status
 from reviews.orcid import normalize_orcid, validate_orcid
-
-# Re-exported: the integrity records are models of this app.
-from reviews.records import AuditEntry, AuditKind, Signature, SignatureMeaning, SignatureMethod  # noqa: F401
+from reviews.records import Signature
 
 
 def unique_member_slug(name: str, *, exclude=None) -> str:
@@ -35,6 +33,29 @@ def unique_member_slug(name: str, *, exclude=None) -> str:
         if base not in taken
         else next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
     )
+
+__all__ = [
+    "ATTESTATION",
+    "ApiToken",
+    "ApiTokenQuerySet",
+    "AssignmentStatus",
+    "BoardMember",
+    "BoardMemberQuerySet",
+    "Decision",
+    "DecisionMode",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OPEN_ROUND_STATUSES",
+    "ReminderSent",
+    "ReminderStage",
+    "ReviewAssignment",
+    "ReviewPolicy",
+    "ReviewRound",
+    "RoundStatus",
+    "SignOff",
+    "TransitionLog",
+]
 
 
 class BoardMemberQuerySet(models.QuerySet):
@@ -92,6 +113,11 @@ class BoardMember(models.Model):
             raise ValidationError({"orcid": exc}) from None
 
 
+class DecisionMode(models.TextChoices):
+    AUTO = "auto", _("Automatic at quorum")
+    EDITOR = "editor", _("The editor decides")
+
+
 class ReviewPolicy(models.Model):
     """How many approvals a review needs and how often content comes back for review.
 
@@ -119,6 +145,16 @@ class ReviewPolicy(models.Model):
     )
     assignment_due_days = models.PositiveIntegerField(
         _("assignment due (days)"), default=14, validators=[MinValueValidator(1)]
+    )
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=DecisionMode.choices,
+        default=DecisionMode.AUTO,
+        help_text=_(
+            "Automatic: approved at quorum when no reviewer of the round asked for changes; "
+            "otherwise an editor decides. Editor: an editor always decides."
+        ),
     )
 
     history = HistoricalRecords()
@@ -168,6 +204,10 @@ class ReviewRound(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # What the reviewers declared their conflicts against: a later round carries the
+    # declarations over only while both stay the same.
+    topic = models.ForeignKey(Specialty, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author_ids = models.JSONField(_("authors when opened"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -196,7 +236,7 @@ class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     SIGNED_OFF = "signed_off", _("Signed off")
     CONFLICT = "conflict", _("Declined: conflict of interest")
-    CLOSED = "closed", _("Closed without sign-off")
+    CLOSED = "closed", _("Closed without a recommendation")
 
 
 class ReviewAssignment(models.Model):
@@ -247,7 +287,10 @@ ATTESTATION = "I have reviewed this content and its sources for medical accuracy
 
 
 class SignOff(ImmutableModel):
-    """A reviewer's decision on the exact revision they reviewed. Never changed or deleted."""
+    """A reviewer's recommendation on the exact revision they reviewed. Never changed or deleted.
+
+    ``form`` keeps the review form as answered: ``{item_id: {"question", "answer", "note"}}``.
+    """
 
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.PROTECT, related_name="signoff")
     article_history = models.ForeignKey(
@@ -273,6 +316,7 @@ class SignOff(ImmutableModel):
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comments = models.TextField(_("comments"), blank=True)
     attestation = models.TextField(_("attestation"))
+    form = models.JSONField(_("review form answers"), default=dict, blank=True)
     signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
 
     class Meta:
@@ -331,6 +375,12 @@ class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for review")
     SOURCE_CHANGED = "source_changed", _("Cited source changed")
     AUDIT_FAILED = "audit_failed", _("Audit trail verification failed")
+    COLLEAGUE_REQUESTED_CHANGES = "colleague_changes", _("A colleague asked for changes")
+    DECISION_NEEDED = "decision_needed", _("A decision is needed")
+    DECIDED = "decided", _("The editor decided")
+    REINVITED = "reinvited", _("Invited to the next round")
+    COMMENT_REPLY = "comment_reply", _("A reply to your comment")
+    RETRACTED = "retracted", _("Article retracted")
 
 
 class Notification(models.Model):
