@@ -1,8 +1,8 @@
 """The audit trail's hash chain: one per article, recomputed by ``verify_audit``.
 
-Every transition-log entry, sign-off (with its signature), publication, notice about a cited
-source and editor's change to a cited source appends an ``AuditEntry`` to each article it
-concerns: ``entry_hash = SHA-256(previous_hash + canonical entry)``, where the canonical entry
+Every transition-log entry, sign-off and round decision (with its signature), publication,
+notice about a cited source and editor's change to a cited source appends an ``AuditEntry`` to
+each article it concerns: ``entry_hash = SHA-256(previous_hash + canonical entry)``, where the canonical entry
 is the record's fields as JSON (``articles.hashing.canonical_json``). Verifying reads the
 records again, so a record changed in the database, a link removed or reordered, or a record
 that never entered the chain is found and named. Stored publications are checked as well: their
@@ -22,7 +22,7 @@ from django.db.models import F, Max
 
 from articles.hashing import canonical_json
 from articles.models import Article, Publication, PublicationDocument, Source, SourceNotice
-from reviews.models import AuditEntry, AuditKind, SignOff, TransitionLog
+from reviews.models import AuditEntry, AuditKind, RoundDecision, SignOff, TransitionLog
 
 GENESIS = "0" * 64
 
@@ -91,6 +91,20 @@ def signoff_entry(signoff: SignOff) -> dict:
     }
 
 
+def decision_entry(decision: RoundDecision) -> dict:
+    return {
+        "id": decision.pk,
+        "round": decision.round_id,
+        "decision": decision.decision,
+        "decided_by": decision.decided_by_id,
+        "letter": decision.letter,
+        "article_history": decision.article_history_id,
+        "content_hash": decision.content_hash,
+        "decided_at": _time(decision.decided_at),
+        "signature": signature_entry(decision.signature),
+    }
+
+
 PUBLICATION_FIELDS = (
     "version", "slug", "title", "summary", "body", "body_html", "audience", "topic_name", "topic_slug",
     "authors", "reviewers", "references", "content_hash", "signed_content",
@@ -146,6 +160,10 @@ def _signoffs(ids):
     return SignOff.objects.select_related("signature").in_bulk(ids)
 
 
+def _decisions(ids):
+    return RoundDecision.objects.select_related("signature").in_bulk(ids)
+
+
 def _source_changes(ids):
     return Source.history.model.objects.in_bulk(ids)
 
@@ -155,6 +173,7 @@ KINDS: dict[str, tuple[Callable[[str], object], Callable, Callable[[object], dic
     AuditKind.TRANSITION: (int, TransitionLog.objects.in_bulk, transition_entry),
     AuditKind.SIGNOFF: (int, _signoffs, signoff_entry),
     AuditKind.PUBLICATION: (int, Publication.objects.in_bulk, publication_entry),
+    AuditKind.DECISION: (int, _decisions, decision_entry),
     AuditKind.SOURCE_NOTICE: (int, SourceNotice.objects.in_bulk, source_notice_entry),
     AuditKind.SOURCE_CHANGE: (int, _source_changes, source_change_entry),
 }
@@ -294,7 +313,8 @@ class Records:
 
 
 def _load_records(article_ids: list[int], links: list[Link]) -> Records:
-    """Every record the articles own (log, sign-offs, publications) and the source records chained."""
+    """Every record the articles own (log, sign-offs, decisions, publications) and the source
+    records chained."""
     records = Records()
     # The log is most of every chain: read as rows, not model instances, which cost 20 times more.
     logs = TransitionLog.objects.filter(article_id__in=article_ids).values(*TRANSITION_COLUMNS)
@@ -305,6 +325,9 @@ def _load_records(article_ids: list[int], links: list[Link]) -> Records:
         article_of=F("assignment__round__article_id")
     ):
         records.add(AuditKind.SIGNOFF, signoff.article_of, signoff)
+    decisions = RoundDecision.objects.filter(article_id__in=article_ids).select_related("signature")
+    for decision in decisions:
+        records.add(AuditKind.DECISION, decision.article_id, decision)
     records.publications = list(Publication.objects.filter(article_id__in=article_ids))
     for publication in records.publications:
         records.add(AuditKind.PUBLICATION, publication.article_id, publication)

@@ -318,21 +318,9 @@ class ConflictForm(Form):
         return cleaned
 
 
-class SignOffForm(Form):
-    """A reviewer's decision on exactly the content they were shown (``content_hash``)."""
+class SigningForm(Form):
+    """The proof of identity a signature needs: the password again, or the device's one-time code."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
-    comments = forms.CharField(
-        label=_("Comments for the authors"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Required when you request changes: say what to change and why."),
-    )
-    attestation = forms.BooleanField(
-        label=ATTESTATION.rstrip("."),
-        error_messages={"required": _("Confirm that you reviewed the content and its sources.")},
-    )
-    content_hash = forms.CharField(widget=forms.HiddenInput)
     password = forms.CharField(
         label=_("Your password, to sign"),
         required=False,
@@ -349,8 +337,29 @@ class SignOffForm(Form):
 
     def __init__(self, *args, uses_one_time_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        # One proof of identity: the device's code once the reviewer has one, else the password.
+        # One proof of identity: the device's code once the signer has one, else the password.
         del self.fields["password" if uses_one_time_code else "otp"]
+
+    @property
+    def proof(self) -> dict:
+        return {"password": self.cleaned_data.get("password", ""), "otp": self.cleaned_data.get("otp", "")}
+
+
+class SignOffForm(SigningForm):
+    """A reviewer's decision on exactly the content they were shown (``content_hash``)."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    comments = forms.CharField(
+        label=_("Comments for the authors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required when you request changes: say what to change and why."),
+    )
+    attestation = forms.BooleanField(
+        label=ATTESTATION.rstrip("."),
+        error_messages={"required": _("Confirm that you reviewed the content and its sources.")},
+    )
+    content_hash = forms.CharField(widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()

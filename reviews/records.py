@@ -64,6 +64,7 @@ class AuditKind(models.TextChoices):
     PUBLICATION = "publication", _("Publication")
     SOURCE_NOTICE = "source_notice", _("Source notice")
     SOURCE_CHANGE = "source_change", _("Cited source changed")
+    DECISION = "decision", _("Round decision")
 
 
 class AuditEntry(ImmutableModel):

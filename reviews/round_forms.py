@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reviews.forms import Form
+from reviews.forms import Form, SigningForm
 from reviews.models import Comment, Decision, FormAnswer, ReviewFormItem
 
 
@@ -72,7 +72,7 @@ class ReplyForm(Form):
     body = forms.CharField(label=_("Reply"), max_length=20000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(Form):
+class DecisionForm(SigningForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     letter = forms.CharField(
         label=_("Decision letter to the authors"),

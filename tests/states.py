@@ -47,5 +47,10 @@ def changes_requested(article, editor, member, comments="Please fix the dosage."
     review_round = article.review_rounds.order_by("-number").first()
     forward = list(review_round.comments.filter(parent__isnull=True).values_list("pk", flat=True))
     return workflow.decide(
-        actor=editor, article=article, decision="request_changes", letter=letter, forward=forward
+        actor=editor,
+        article=article,
+        decision="request_changes",
+        letter=letter,
+        forward=forward,
+        password=PASSWORD,
     )

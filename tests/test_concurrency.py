@@ -40,7 +40,9 @@ def _sign_off_call(article, member):
 
 def _approve_call(article, editor):
     def call():
-        response = _client_for(editor).post(f"/api/v1/editorial/articles/{article.pk}/approve/", {}, format="json")
+        response = _client_for(editor).post(
+            f"/api/v1/editorial/articles/{article.pk}/approve/", {"password": states.PASSWORD}, format="json"
+        )
         return ("approve", editor.pk, response.status_code)
 
     return call

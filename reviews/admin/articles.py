@@ -80,7 +80,8 @@ class ReviewedArticleAdmin(ActionFormMixin, ArticleAdmin):
     """
 
     inlines = [*ArticleAdmin.inlines, ReviewRoundInline, TransitionLogInline]
-    actions = ["assign_reviewer", "start_review", "approve", "revise", "flag_for_rereview", "retract"]
+    # No approval here: a decision is signed by the editor, one article at a time (decision page).
+    actions = ["assign_reviewer", "start_review", "revise", "flag_for_rereview", "retract"]
 
     @admin.action(description=_("Assign a reviewer"), permissions=["manage_board"])
     def assign_reviewer(self, request, queryset):
@@ -110,15 +111,6 @@ class ReviewedArticleAdmin(ActionFormMixin, ArticleAdmin):
             queryset,
             lambda article: workflow.start_review(actor=request.user, article=article),
             gettext("review started."),
-        )
-
-    @admin.action(description=_("Approve (quorum reached)"), permissions=["manage_board"])
-    def approve(self, request, queryset):
-        self.run_each(
-            request,
-            queryset,
-            lambda article: workflow.approve(actor=request.user, article=article),
-            gettext("approved and published."),
         )
 
     @admin.action(description=_("Start a revision (new draft)"), permissions=["manage_board"])

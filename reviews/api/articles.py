@@ -37,6 +37,7 @@ from reviews.serializers.articles import (
     FlagForRereviewSerializer,
     RetractSerializer,
     RevisionSerializer,
+    SignedCommentSerializer,
     SignOffInputSerializer,
     SignOffSerializer,
     SubmittedArticleSerializer,
@@ -219,14 +220,15 @@ class EditorialArticleViewSet(
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Approve (editor, once the quorum is met); decision/ with approve",
-        request=CommentSerializer,
+        summary="Approve (editor, once the quorum is met, signed); decision/ with approve",
+        request=SignedCommentSerializer,
         responses={200: ArticleSerializer, **refusals(400, 403, 409)},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """Approve and publish (editor); refused with 409 while the quorum is not met."""
-        payload = valid(CommentSerializer, request)
+        """Approve and publish (editor), signed with ``password`` or ``otp`` as a decision is;
+        refused with 409 while the quorum is not met."""
+        payload = valid(SignedCommentSerializer, request)
         return self._article_response(
             workflow.approve(actor=request.user, article=self.get_object(), **payload)
         )

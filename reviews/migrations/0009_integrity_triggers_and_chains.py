@@ -3,7 +3,7 @@
 Append-only (``editorial.db.append_only``), on PostgreSQL and SQLite alike: sign-offs, their
 signatures, the transition log, the chain itself, source notices, the sources' history and
 publications (which may only gain ``superseded_at``). Migration 0002 refused only UPDATE on
-SQLite, and 0006 rebuilt the sign-off table there, so every table's triggers are made afresh.
+SQLite, and 0007 (review rounds) rebuilt the sign-off table there, so every table's triggers are made afresh.
 
 Each existing article then gets its chain: its transition-log entries, sign-offs and
 publications in the order they happened (each publication after the approval that made it),

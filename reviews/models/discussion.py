@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ImmutableModel
 from reviews.models.board import Decision, ReviewPolicy, ReviewRound, SignOff
+from reviews.records import Signature
 
 
 class FormAnswer(models.TextChoices):
@@ -128,6 +129,14 @@ class RoundDecision(ImmutableModel):
     forwarded = models.ManyToManyField(Comment, blank=True, related_name="forwarded_in")
     article_history = models.ForeignKey(Article.history.model, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(_("content hash"), max_length=64)
+    signature = models.OneToOneField(
+        Signature,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="round_decision",
+        help_text=_("The editor's electronic signature; empty when the policy decided."),
+    )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     class Meta:

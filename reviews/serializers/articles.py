@@ -16,7 +16,7 @@ from articles import roles
 from articles.models import Article, Audience, Specialty
 from reviews import workflow
 from reviews.models import BoardMember, Decision, ReviewAssignment, Signature, SignOff, TransitionLog
-from reviews.serializers.base import MAX_ID, StrictInputSerializer
+from reviews.serializers.base import MAX_ID, SignedInputSerializer, StrictInputSerializer
 from reviews.serializers.rounds import FormAnswersField
 
 
@@ -135,6 +135,12 @@ class CommentSerializer(StrictInputSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class SignedCommentSerializer(SignedInputSerializer):
+    """An editor's approval: an optional comment, signed."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
 class RetractSerializer(StrictInputSerializer):
     notice = serializers.CharField(max_length=5000, help_text="Shown to readers in place of the article.")
 
@@ -208,7 +214,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return data
 
 
-class SignOffInputSerializer(StrictInputSerializer):
+class SignOffInputSerializer(SignedInputSerializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     comments = serializers.CharField(
         required=False,
@@ -226,23 +232,6 @@ class SignOffInputSerializer(StrictInputSerializer):
     conflict_statement = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     content_hash = serializers.CharField(
         required=False, help_text="The content hash you reviewed; a stale one answers 409."
-    )
-    password = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=4096,
-        trim_whitespace=False,
-        write_only=True,
-        help_text="Your password, re-entered to sign (a wrong one answers 403 signature_failed).",
-    )
-    otp = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=32,
-        write_only=True,
-        help_text="The one-time code from your device, instead of the password, once you have one.",
     )
     form = FormAnswersField(
         required=False,

@@ -26,6 +26,28 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class SignedInputSerializer(StrictInputSerializer):
+    """Input of a step the caller signs: the password again, or their device's one-time code."""
+
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4096,
+        trim_whitespace=False,
+        write_only=True,
+        help_text="Your password, re-entered to sign (a wrong one answers 403 signature_failed).",
+    )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=32,
+        write_only=True,
+        help_text="The one-time code from your device, instead of the password, once you have one.",
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
     """The body of a 401, 403, 404, 409 or 413 answer."""
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reviews.models import Comment, CommentState, Decision, FormAnswer
-from reviews.serializers.base import MAX_ID, StrictInputSerializer
+from reviews.serializers.base import MAX_ID, SignedInputSerializer, StrictInputSerializer
 
 
 class FormItemAnswerSerializer(StrictInputSerializer):
@@ -37,7 +37,7 @@ class SubmitInputSerializer(StrictInputSerializer):
     )
 
 
-class DecisionInputSerializer(StrictInputSerializer):
+class DecisionInputSerializer(SignedInputSerializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     letter = serializers.CharField(
         required=False,

@@ -11,7 +11,7 @@ from articles import roles
 from articles.models import CONTENT_FIELDS, Article, Publication, Specialty
 from articles.rendered_diff import rendered_diff
 from articles.services import check_citations
-from reviews import quorum, selectors, workflow
+from reviews import quorum, selectors, signatures, workflow
 from reviews.forms import CommentForm, FlagForRereviewForm
 from reviews.models import ReviewAssignment, SignOff
 from reviews.views._common import render_as_published, visible_article
@@ -80,6 +80,8 @@ def detail_page(request, article: Article, *, status: int = 200, **forms):
         "comment_form": CommentForm(),
         "flag_form": forms.get("flag_form") or FlagForRereviewForm(),
     }
+    if "approve" in actions:
+        context["uses_one_time_code"] = signatures.uses_one_time_code(user)
     if context["is_editor"]:
         context["rounds"] = round_summaries(article)
         context["policy"] = quorum.policy_for(article)

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles import roles
-from reviews import quorum, review_form, selectors, workflow
+from editorial.refusals import SignatureFailed
+from reviews import quorum, review_form, selectors, signatures, workflow
 from reviews.forms import (
     AssignReviewersForm,
     BoardMemberForm,
     CommentForm,
     FlagForRereviewForm,
     ReviewPolicyForm,
+    SigningForm,
     add_errors,
 )
 from reviews.models import OPEN_ROUND_STATUSES, AssignmentStatus, BoardMember, ReviewPolicy
@@ -121,7 +123,13 @@ def start_review(request, pk: int):
 def approve(request, pk: int):
     article = visible_article(request.user, pk)
     comment = CommentForm.comment_in(request.POST)
-    workflow.approve(actor=request.user, article=article, comment=comment)
+    proof = SigningForm(request.POST, uses_one_time_code=signatures.uses_one_time_code(request.user))
+    proof.is_valid()
+    try:
+        workflow.approve(actor=request.user, article=article, comment=comment, **proof.proof)
+    except SignatureFailed as exc:
+        messages.error(request, str(exc))
+        return redirect("editorial:article", pk=article.pk)
     messages.success(request, _("Approved. The signed content is published."))
     return redirect("editorial:article", pk=article.pk)
 

@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reviews import comments, quorum, workflow
+from editorial.refusals import SignatureFailed
+from reviews import comments, quorum, signatures, workflow
 from reviews.forms import add_errors
-from reviews.models import Comment, SignOff
+from reviews.models import Comment, SignatureMeaning, SignOff
 from reviews.round_forms import DecisionForm, ReplyForm, ThreadForm
 from reviews.views._common import refusals_as_409, visible_article
 from reviews.views._letters import threads_for_page
@@ -67,7 +68,15 @@ def decision_page(request, article, *, form=None, status: int = 200):
         "can_approve": workflow.can_approve(request.user, article),
         "decision": getattr(review_round, "decision", None) if review_round else None,
         "form": form
-        or DecisionForm(threads=round_threads, initial={"forward": [c.pk for c in round_threads]}),
+        or DecisionForm(
+            threads=round_threads,
+            initial={"forward": [c.pk for c in round_threads]},
+            uses_one_time_code=signatures.uses_one_time_code(request.user),
+        ),
+        "signature_statements": {
+            meaning.label: signatures.STATEMENTS[meaning]
+            for meaning in (SignatureMeaning.DECISION_APPROVE, SignatureMeaning.DECISION_REQUEST_CHANGES)
+        },
         "thread_form": ThreadForm(),
         "reply_form": ReplyForm(),
     }
@@ -87,7 +96,9 @@ def decision(request, pk: int):
         return decision_page(request, article)
     review_round = quorum.open_round(article)
     threads = list(review_round.comments.filter(parent__isnull=True)) if review_round else []
-    form = DecisionForm(request.POST, threads=threads)
+    form = DecisionForm(
+        request.POST, threads=threads, uses_one_time_code=signatures.uses_one_time_code(request.user)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,7 +108,12 @@ def decision(request, pk: int):
                 decision=data["decision"],
                 letter=data["letter"],
                 forward=[int(pk) for pk in data["forward"]],
+                **form.proof,
             )
+        except SignatureFailed as exc:
+            # Nothing was recorded; the page says why and keeps the letter.
+            form.add_error("otp" if "otp" in form.fields else "password", str(exc))
+            return decision_page(request, article, form=form, status=403)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

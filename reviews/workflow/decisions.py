@@ -1,8 +1,9 @@
 """How a round ends: a decision, the editor's or the policy's at quorum.
 
-``decide`` is the one entry point for an editor's decision (a signature check goes here once
-electronic signatures exist); the policy's automatic approval at quorum is recorded the same way,
-as an append-only ``RoundDecision`` without an editor.
+``decide`` is the one entry point for an editor's decision, which the editor signs
+(``reviews.signatures``) as a reviewer signs a recommendation; the policy's automatic approval at
+quorum is recorded the same way, as an append-only ``RoundDecision`` without an editor or a
+signature. Every decision enters the article's audit chain.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from articles import publishing, roles
 from articles.models import Article, Status
 from editorial.refusals import PermissionDenied, TransitionNotAllowed, ValidationError
-from reviews import audit
+from reviews import audit, signatures
 from reviews.models import (
     AuditKind,
+    BoardMember,
     Comment,
     Decision,
     DecisionMode,
@@ -28,6 +30,7 @@ from reviews.models import (
     ReviewRound,
     RoundDecision,
     RoundStatus,
+    SignatureMeaning,
     SignOff,
 )
 from reviews.notifications import notify
@@ -122,12 +125,21 @@ def _forwardable(article: Article, review_round: ReviewRound, ids: Iterable[int]
 
 @transaction.atomic
 def decide(
-    *, actor, article: Article, decision: str, letter: str = "", forward: Iterable[int] = ()
+    *,
+    actor,
+    article: Article,
+    decision: str,
+    letter: str = "",
+    forward: Iterable[int] = (),
+    password: str = "",
+    otp: str = "",
 ) -> Article:
     """The editor ends the running round: approve (needs the quorum) or request changes.
 
     A ``request_changes`` decision sends the authors one decision letter: ``letter`` and the
-    comments named in ``forward``, which they answer when they resubmit.
+    comments named in ``forward``, which they answer when they resubmit. The decision is an
+    electronic signature: ``password`` (or ``otp``, for an editor with a device) proves the
+    signer, and a wrong one records nothing (403).
     """
     article = lock(article)
     if decision not in Decision.values:
@@ -142,26 +154,55 @@ def decide(
         if not letter:
             raise ValidationError({"letter": _("Write the decision letter: what the authors should change.")})
         forwarded = _forwardable(article, review_round, forward)
-        record = _record_decision(article, review_round, decision=decision, actor=actor, letter=letter)
+        signature = _sign_decision(actor, article, decision, password=password, otp=otp)
+        record = _record_decision(
+            article, review_round, decision=decision, actor=actor, letter=letter, signature=signature
+        )
         record.forwarded.set(forwarded)
         _request_changes(article, review_round, actor=actor, record=record)
     else:
-        record = _record_decision(article, review_round, decision=decision, actor=actor, letter=letter)
+        signature = _sign_decision(actor, article, decision, password=password, otp=otp)
+        record = _record_decision(
+            article, review_round, decision=decision, actor=actor, letter=letter, signature=signature
+        )
         _approve(article, review_round, actor=actor, approved_by=actor, comment=letter)
     _tell_reviewers(article, review_round, record)
     return article
 
 
-def approve(*, actor, article: Article, comment: str = "") -> Article:
-    """An editor's approval at quorum: ``decide`` with ``approve``."""
-    return decide(actor=actor, article=article, decision=Decision.APPROVE, letter=comment)
+def approve(*, actor, article: Article, comment: str = "", password: str = "", otp: str = "") -> Article:
+    """An editor's approval at quorum: ``decide`` with ``approve``, signed the same way."""
+    return decide(
+        actor=actor, article=article, decision=Decision.APPROVE, letter=comment, password=password, otp=otp
+    )
 
 
 # What a decision does ------------------------------------------------------------------------
 
 
-def _record_decision(article: Article, review_round: ReviewRound, *, decision: str, actor, letter: str):
-    return RoundDecision.objects.create(
+_DECISION_MEANINGS = {
+    Decision.APPROVE: SignatureMeaning.DECISION_APPROVE,
+    Decision.REQUEST_CHANGES: SignatureMeaning.DECISION_REQUEST_CHANGES,
+}
+
+
+def _sign_decision(actor, article: Article, decision: str, *, password: str, otp: str):
+    member = BoardMember.objects.filter(user=actor).only("credentials").first()
+    return signatures.sign(
+        signer=actor,
+        article=article,
+        meaning=_DECISION_MEANINGS[decision],
+        printed_name=actor.get_full_name() or actor.get_username(),
+        credentials=member.credentials if member else "",
+        password=password,
+        otp=otp,
+    )
+
+
+def _record_decision(
+    article: Article, review_round: ReviewRound, *, decision: str, actor, letter: str, signature=None
+) -> RoundDecision:
+    record = RoundDecision.objects.create(
         round=review_round,
         article=article,
         decision=decision,
@@ -169,7 +210,10 @@ def _record_decision(article: Article, review_round: ReviewRound, *, decision: s
         letter=letter,
         article_history=latest_revision(article),
         content_hash=article.content_hash,
+        signature=signature,
     )
+    audit.append(article.pk, AuditKind.DECISION, record)
+    return record
 
 
 def decide_by_policy(article: Article, review_round: ReviewRound, *, actor) -> None:

@@ -390,7 +390,7 @@ def test_signing_off_the_previous_rounds_content_is_a_conflict(
 ):
     reviewed_hash = under_review.content_hash
     article = states.sign(under_review, reviewers[1], "request_changes").article
-    workflow.decide(actor=editor, article=article, decision="request_changes", letter="Fix the table.")
+    workflow.decide(actor=editor, article=article, decision="request_changes", letter="Fix the table.", password=states.PASSWORD)
     clients["alice"].patch(article_url(article.pk), {"body": "Corrected dosage table."})
     clients["alice"].post(article_url(article.pk, "submit"), {})  # the round starts at once
 

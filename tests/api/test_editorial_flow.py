@@ -102,7 +102,12 @@ def test_an_article_goes_from_draft_to_approved_through_the_api(clients):
     [thread] = eve.get(article_url(article["id"], "comments")).json()
     decided = eve.post(
         article_url(article["id"], "decision"),
-        {"decision": "request_changes", "letter": "Please answer Dr. Chen.", "forward": [thread["id"]]},
+        {
+            "decision": "request_changes",
+            "letter": "Please answer Dr. Chen.",
+            "forward": [thread["id"]],
+            "password": states.PASSWORD,
+        },
         format="json",
     )
     assert decided.status_code == 200, decided.content
@@ -297,8 +302,12 @@ ACTION_REQUESTS = {
     "start_review": ("post", "start-review", {}),
     "sign_off": ("post", "signoffs", sign_off_payload()),
     "comment": ("post", "comments", {"body": "Which trial supports this?"}),
-    "decide": ("post", "decision", {"decision": "request_changes", "letter": "Please revise."}),
-    "approve": ("post", "approve", {}),
+    "decide": (
+        "post",
+        "decision",
+        {"decision": "request_changes", "letter": "Please revise.", "password": states.PASSWORD},
+    ),
+    "approve": ("post", "approve", {"password": states.PASSWORD}),
     "revise": ("post", "revise", {}),
     "flag_for_rereview": ("post", "flag-for-rereview", {"reason": "A new guideline was published."}),
     "retract": ("post", "retract", {"notice": "Withdrawn pending review."}),
@@ -321,7 +330,9 @@ def assigned(submitted, editor, reviewers):
 def changes_requested(under_review, reviewers, editor):
     # A letter that forwards no comment, so that submit needs no answers.
     states.sign(under_review, reviewers[1], "request_changes")
-    return workflow.decide(actor=editor, article=under_review, decision="request_changes", letter="Revise.")
+    return workflow.decide(
+        actor=editor, article=under_review, decision="request_changes", letter="Revise.", password=states.PASSWORD
+    )
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,12 @@ def test_the_editor_decides_with_a_letter_and_the_author_answers_it(clients, und
 
     decided = clients["eve"].post(
         article_url(under_review.pk, "decision"),
-        {"decision": "request_changes", "letter": "See Dr. Baker's note.", "forward": [thread["id"]]},
+        {
+            "decision": "request_changes",
+            "letter": "See Dr. Baker's note.",
+            "forward": [thread["id"]],
+            "password": states.PASSWORD,
+        },
         format="json",
     )
     assert decided.status_code == 200 and decided.json()["status"] == "changes_requested"

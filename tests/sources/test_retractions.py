@@ -185,7 +185,7 @@ def test_an_article_under_review_stays_there_and_cannot_be_approved(mehra, edito
     result = states.sign(article, reviewers[1])  # the quorum is there, but not on a clean reference list
     assert result.article.status == Status.UNDER_REVIEW
     with pytest.raises(TransitionNotAllowed, match=r"replacing the retracted source \[@mehra2020\]"):
-        workflow.approve(actor=editor, article=article)
+        workflow.approve(actor=editor, article=article, password=states.PASSWORD)
     assert not workflow.can_approve(editor, article)
 
 

@@ -119,7 +119,9 @@ def test_approve_is_offered_only_when_the_workflow_allows_it(editor_client, edit
     assert workflow.can_approve(editor, under_review)
     assert "Approve and publish" in editor_client.get(url).content.decode()
 
-    response = editor_client.post(reverse("editorial:approve", args=[under_review.pk]), follow=True)
+    response = editor_client.post(
+        reverse("editorial:approve", args=[under_review.pk]), {"password": states.PASSWORD}, follow=True
+    )
     under_review.refresh_from_db()
     assert under_review.status == Status.APPROVED
     assert "Approved. The signed content is published." in response.content.decode()

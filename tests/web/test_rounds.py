@@ -52,7 +52,13 @@ def test_the_editor_requests_changes_with_a_letter_on_the_decision_page(
     assert missing.status_code == 400 and "Write the decision letter" in missing.content.decode()
 
     done = editor_client.post(
-        url, {"decision": "request_changes", "letter": "Fix the dose.", "forward": [thread.pk]}
+        url,
+        {
+            "decision": "request_changes",
+            "letter": "Fix the dose.",
+            "forward": [thread.pk],
+            "password": states.PASSWORD,
+        },
     )
     assert done.status_code == 302
     under_review.refresh_from_db()

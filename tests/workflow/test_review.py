@@ -110,7 +110,7 @@ def test_editor_approval_below_quorum_is_refused(under_review, editor, reviewers
     states.sign(under_review, reviewers[0])
 
     with pytest.raises(TransitionNotAllowed, match="quorum is not met: 1 of 2 approvals"):
-        workflow.approve(actor=editor, article=under_review)
+        workflow.approve(actor=editor, article=under_review, password=states.PASSWORD)
     under_review.refresh_from_db()
     assert under_review.status == Status.UNDER_REVIEW
     assert not Publication.objects.exists()
@@ -125,7 +125,7 @@ def test_editor_approves_explicitly_once_the_quorum_is_met(under_review, editor,
     ReviewPolicy.objects.create(specialty=topic, approvals_required=1)
     assert workflow.can_approve(editor, under_review)
 
-    article = workflow.approve(actor=editor, article=under_review, comment="Quorum met under the new policy")
+    article = workflow.approve(actor=editor, article=under_review, comment="Quorum met under the new policy", password=states.PASSWORD)
 
     assert article.status == Status.APPROVED
     assert Publication.objects.current().get(article=article).approved_by == editor
@@ -137,7 +137,7 @@ def test_an_author_who_is_also_an_editor_cannot_approve(topic, reviewers):
     states.submitted(article, chief)
     states.under_review(article, chief, reviewers[:2])
     with pytest.raises(PermissionDenied, match="cannot decide on their own"):
-        workflow.approve(actor=chief, article=article)
+        workflow.approve(actor=chief, article=article, password=states.PASSWORD)
 
 
 def test_author_cannot_sign_off_own_article(under_review, author):

@@ -54,7 +54,11 @@ def test_at_quorum_with_a_request_for_changes_the_editor_decides(topic, author, 
     assert article.status == Status.UNDER_REVIEW
 
     article = workflow.decide(
-        actor=editor, article=article, decision="approve", letter="Minor point; approved."
+        actor=editor,
+        article=article,
+        decision="approve",
+        letter="Minor point; approved.",
+        password=states.PASSWORD,
     )
 
     assert article.status == Status.APPROVED
@@ -79,13 +83,13 @@ def test_a_policy_of_editor_decisions_waits_for_the_editor(topic, under_review, 
 
     assert under_review.status == Status.UNDER_REVIEW
     assert editor.notifications.filter(kind="decision_needed", payload__quorum=True).exists()
-    assert workflow.decide(actor=editor, article=under_review, decision="approve").status == Status.APPROVED
+    assert workflow.decide(actor=editor, article=under_review, decision="approve", password=states.PASSWORD).status == Status.APPROVED
 
 
 def test_an_approval_decision_needs_the_quorum(under_review, reviewers, editor):
     states.sign(under_review, reviewers[0])
     with pytest.raises(TransitionNotAllowed, match="quorum is not met"):
-        workflow.decide(actor=editor, article=under_review, decision="approve")
+        workflow.decide(actor=editor, article=under_review, decision="approve", password=states.PASSWORD)
     assert not RoundDecision.objects.exists()
 
 
@@ -99,7 +103,7 @@ def test_an_approval_decision_needs_the_quorum(under_review, reviewers, editor):
 )
 def test_a_bad_decision_is_refused_and_changes_nothing(under_review, editor, data, field):
     with pytest.raises(ValidationError) as refused:
-        workflow.decide(actor=editor, article=under_review, **data)
+        workflow.decide(actor=editor, article=under_review, **data, password=states.PASSWORD)
     assert field in refused.value.error_dict
     under_review.refresh_from_db()
     assert under_review.status == Status.UNDER_REVIEW and not RoundDecision.objects.exists()
@@ -108,7 +112,9 @@ def test_a_bad_decision_is_refused_and_changes_nothing(under_review, editor, dat
 def test_only_an_editor_decides(under_review, reviewers, author):
     for user in (reviewers[0].user, author):
         with pytest.raises(PermissionDenied):
-            workflow.decide(actor=user, article=under_review, decision="request_changes", letter="x")
+            workflow.decide(
+                actor=user, article=under_review, decision="request_changes", letter="x", password=states.PASSWORD
+            )
 
 
 def test_the_decision_letter_forwards_chosen_comments(under_review, reviewers, editor, author):
@@ -124,6 +130,7 @@ def test_the_decision_letter_forwards_chosen_comments(under_review, reviewers, e
         decision="request_changes",
         letter="Fix the dose.",
         forward=[forwarded.pk],
+        password=states.PASSWORD,
     )
 
     letter = RoundDecision.objects.get()

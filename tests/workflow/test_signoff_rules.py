@@ -160,7 +160,7 @@ def test_the_content_changed_after_changes_were_requested_is_reviewed_afresh(
         password=PASSWORD,
         conflict_of_interest=False,
     )
-    workflow.decide(actor=editor, article=article, decision="request_changes", letter="Fix it, please.")
+    workflow.decide(actor=editor, article=article, decision="request_changes", letter="Fix it, please.", password=states.PASSWORD)
     services.article_update_content(actor=author, article=article, changes={"body": "Fixed."})
     resubmitted = states.submitted(article, author)
     resubmitted.refresh_from_db()

@@ -293,6 +293,7 @@ class Command(BaseCommand):
             decision=Decision.REQUEST_CHANGES,
             letter=letter,
             forward=list(forward),
+            password=self.signing_password,
         )
 
     def second_round(self, article: Article, story, author, members: dict) -> Article:
