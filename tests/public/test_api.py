@@ -356,7 +356,7 @@ def test_a_corrected_article_says_so_and_a_routine_rereview_does_not(
 
     services.save_content(published, actor=author, reason="correct the summary")
     states.submitted(published, author)
-    workflow.start_review(actor=editor, article=published)
+    # Resubmitted: the previous reviewers are invited again and the round starts at once.
     states.approved(published, reviewers[:2])
 
     body = client.get(detail(published.slug)).json()

@@ -134,7 +134,7 @@ def test_every_kind_of_live_article_answers_as_the_declaration_renders(
         published.body += "\nA corrected sentence.\n"
         services.save_content(published, actor=author, reason="correct the body")
         states.submitted(published, author)
-        workflow.start_review(actor=editor, article=published)
+        # Resubmitted: the previous reviewers are invited again and the round starts at once.
         states.approved(published, reviewers[:2])
     elif kind == "flagged":
         workflow.flag_for_rereview(actor=editor, article=published, reason="A new guideline.")

@@ -97,7 +97,7 @@ def test_flags_retractions_and_new_versions_read_the_same_both_ways(publish, aut
         actor=author, article=revised, changes={"summary": "Corrected after review."}
     )
     states.submitted(revised, author)
-    workflow.start_review(actor=editor, article=revised)
+    # The reviewers who approved are invited again, enough for the policy: the round starts.
     states.approved(revised, reviewers[:2])
 
     for article in (cites_retracted, flagged, retracted, revised):
