@@ -69,7 +69,7 @@ def test_an_unknown_slug_has_no_record(db):
 
 def test_every_article_page_links_to_its_review_record_page(approved, client):
     article_page = client.get(f"/articles/{approved.slug}/").content.decode()
-    assert f'href="/articles/{approved.slug}/review-record/"' in article_page
+    assert f'/articles/{approved.slug}/review-record/" class="review-record-link"' in article_page
 
     page = client.get(f"/articles/{approved.slug}/review-record/")
 
