@@ -83,9 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Prometheus' request metrics (editorial.metrics): "before" first, "after" just above the
-    # public reads, so that the requests PublicReadMiddleware answers are counted too.
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Prometheus' request metrics: first, so that the public reads answered early are counted too.
+    "editorial.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so static files carry the policy too.
     "editorial.csp.ContentSecurityPolicyMiddleware",
@@ -94,7 +93,6 @@ MIDDLEWARE = [
     "public.caching.PrivateByDefaultMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Public reads (the same for every visitor) are answered here; what follows is the editorial
     # side's: sessions, CSRF, the user, limits, messages, htmx, history, lockouts.
     "public.middleware.PublicReadMiddleware",
