@@ -136,7 +136,8 @@ def proxy_rows(args, scenarios: dict[str, list[str]], workdir: Path, run_load) -
         for name in PROXIED:
             paths = scenarios[name]
             static = f"/__static__/{name.replace(' ', '-')}.{'html' if name.startswith('html') else 'json'}"
-            run_load(proxy_args, paths, args.warmup, workdir)  # every page into nginx's cache
+            for path in paths:  # every page into nginx's cache, however slow its first render
+                urllib.request.urlopen(nginx.url + path, timeout=30).read()
             rows.append((name, "through nginx", run_load(proxy_args, paths, args.duration, workdir), "0"))
             rows.append((name, "nginx static", run_load(proxy_args, [static], args.duration, workdir), "0"))
     finally:

@@ -58,6 +58,7 @@ _CONDITIONAL_HEADERS = (
     "HTTP_IF_UNMODIFIED_SINCE",
 )
 
+
 def _response_cache() -> BaseCache:
     # The default cache, looked up once per request: ``cache.<method>`` looks it up again on
     # every call, in a context-local registry.
@@ -80,14 +81,32 @@ def forget_release(**_kwargs) -> None:
 
 
 @functools.cache
-def public_cache_control() -> str:
+def public_cache_control(*, purgeable: bool = True) -> str:
     """A public response's ``Cache-Control``: briefly in browsers, long at a CDN or proxy that is
-    purged on change, and stale there while it revalidates or while the site is down."""
-    return (
-        f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, s-maxage={settings.PUBLIC_SHARED_MAX_AGE}, "
-        f"stale-while-revalidate={settings.PUBLIC_STALE_WHILE_REVALIDATE}, "
-        f"stale-if-error={settings.PUBLIC_STALE_IF_ERROR}"
+    purged on change, and stale there while it revalidates or while the site is down.
+
+    A response that names no purge keys could never be purged: shared caches keep it no longer
+    than browsers do (no ``s-maxage``).
+    """
+    return ", ".join(
+        f"{name}={value}" if value is not True else name for name, value in _directives(purgeable)
     )
+
+
+def _directives(purgeable: bool) -> list[tuple[str, object]]:
+    shared = [("s-maxage", settings.PUBLIC_SHARED_MAX_AGE)] if purgeable else []
+    return [
+        ("public", True),
+        ("max-age", settings.PUBLIC_CACHE_MAX_AGE),
+        *shared,
+        ("stale-while-revalidate", settings.PUBLIC_STALE_WHILE_REVALIDATE),
+        ("stale-if-error", settings.PUBLIC_STALE_IF_ERROR),
+    ]
+
+
+def is_purgeable(response: HttpResponseBase) -> bool:
+    """Whether ``response`` names its purge keys (``tag``)."""
+    return any(name in response.headers for name, _separator in key_headers())
 
 
 @functools.cache
@@ -241,18 +260,13 @@ def _finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBas
     """Mark a public answer cacheable and answer the request's conditions from its validators."""
     if response.status_code not in PUBLIC_STATUSES:
         return response
+    purgeable = is_purgeable(response)
     if response.has_header("Cache-Control"):
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.PUBLIC_CACHE_MAX_AGE,
-            s_maxage=settings.PUBLIC_SHARED_MAX_AGE,
-            stale_while_revalidate=settings.PUBLIC_STALE_WHILE_REVALIDATE,
-            stale_if_error=settings.PUBLIC_STALE_IF_ERROR,
-        )
+        directives = {name.replace("-", "_"): value for name, value in _directives(purgeable)}
+        patch_cache_control(response, **directives)
     else:
         # What patch_cache_control writes, without parsing a header that is not there.
-        response.headers["Cache-Control"] = public_cache_control()
+        response.headers["Cache-Control"] = public_cache_control(purgeable=purgeable)
     if response.status_code == 200 and _is_conditional(request):
         last_modified = response.headers.get("Last-Modified")
         response = get_conditional_response(

@@ -287,7 +287,7 @@ def editorial_policy(request):
     )
 
 
-@caching.public_response(uses_query=False)
+@caching.public_response(uses_query=False, keys=keys.BOARD_KEYS)
 def board_list(request):
     """The medical advisory board: each active member, their credentials and specialties.
 
@@ -296,7 +296,8 @@ def board_list(request):
     return render(request, "public/board.html", {"members": board.editorial_board(), "nav": "board"})
 
 
-@caching.public_response(uses_query=False)
+# The member's page lists the articles they signed: a publication changes it too.
+@caching.public_response(uses_query=False, keys=keys.joined([keys.BOARD_KEYS, keys.LISTS]))
 def board_member_page(request, slug: str):
     """One board member: credentials, specialties, biography, ORCID iD and the articles they
     signed. Models: BoardMember, Specialty, SignOff, ListedPublication.

@@ -7,6 +7,8 @@ the public responses the change alters (``public.purging.keys``):
   if the article moved), and the lists;
 - a transition of an article that has a current publication (review due, re-review, retraction,
   a new revision): its article and the lists, whose rows show its status;
+- either of those also purges the article's audience counterpart, whose page offers a switch
+  to it while it is listed; linking or unlinking counterparts purges both articles;
 - a source whose retraction changed (or whose title changed while it is retracted: the notice
   names it), and a new notice about a source: the source, on every page citing it;
 - a topic renamed or removed: the topic and the board (the editorial policy names topics);
@@ -34,6 +36,7 @@ def publication_published(*, publication: Publication, **_signal) -> None:
     if not outbox.purging():
         return
     stale = [keys.article(publication.article_id), keys.topic(publication.topic_slug), keys.LISTS]
+    stale += _counterpart(publication.article)
     previous = (
         Publication.objects.filter(article_id=publication.article_id, version__lt=publication.version)
         .order_by("-version")
@@ -48,13 +51,21 @@ def publication_published(*, publication: Publication, **_signal) -> None:
 def article_moved(*, instance: Article, **_signal) -> None:
     """A transition: the status, notices and list row of a published article change with it."""
     if outbox.purging() and (settings.SHOW_PENDING_CONTENT or _is_published(instance)):
-        outbox.queue([keys.article(instance.pk), keys.LISTS])
+        outbox.queue([keys.article(instance.pk), keys.LISTS, *_counterpart(instance)])
 
 
-def article_saved(*, instance: Article, **_signal) -> None:
-    """Pending articles are shown as they are edited only where the site shows pending content."""
+def _counterpart(article: Article) -> list[str]:
+    # The other audience's article offers a switch to this one while it is listed.
+    return [keys.article(article.audience_counterpart_id)] if article.audience_counterpart_id else []
+
+
+def article_saved(*, instance: Article, update_fields=None, **_signal) -> None:
+    """Pending articles are shown as they are edited only where the site shows pending content;
+    a new audience counterpart changes the article's page (both sides are saved)."""
     if settings.SHOW_PENDING_CONTENT:
         outbox.queue([keys.article(instance.pk), keys.LISTS])
+    elif update_fields and "audience_counterpart" in update_fields:
+        outbox.queue([keys.article(instance.pk)])
 
 
 def _is_published(article: Article) -> bool:

@@ -9,7 +9,8 @@ response that carries one of them. Keys are short ASCII words, the same in every
 - ``topic-<slug>``: the article's topic, on its pages and on lists filtered by that topic;
 - ``source-<id>``: each library source an article's current publication cites;
 - ``articles``: every list of articles (pages, API, filters, searches) and the feed;
-- ``board``: the advisory board and its review policies (the editorial policy page).
+- ``board``: the advisory board and its review policies (the editorial policy page, the board's
+  pages; a member's page carries ``articles`` too, for the articles they signed).
 """
 
 from __future__ import annotations
