@@ -5,8 +5,8 @@ signatures, the transition log, the chain itself, source notices, the sources' h
 publications (which may only gain ``superseded_at``). Migration 0002 refused only UPDATE on
 SQLite, and 0007 (review rounds) rebuilt the sign-off table there, so every table's triggers are made afresh.
 
-Each existing article then gets its chain: its transition-log entries, sign-offs and
-publications in the order they happened (each publication after the approval that made it),
+Each existing article then gets its chain: its transition-log entries, sign-offs, round decisions
+and publications in the order they happened (each publication after the approval that made it),
 then the notices about the sources it cites. Sign-offs made before electronic signatures carry no signature.
 """
 
@@ -50,6 +50,7 @@ def _canonical(kind, record):
         "signoff": audit.signoff_entry,
         "publication": audit.publication_entry,
         "source_notice": audit.source_notice_entry,
+        "decision": audit.decision_entry,
     }[kind](record)
 
 
@@ -59,6 +60,7 @@ def build_chains(apps, schema_editor):
     SignOff = apps.get_model("reviews", "SignOff")
     Publication = apps.get_model("articles", "Publication")
     SourceNotice = apps.get_model("articles", "SourceNotice")
+    RoundDecision = apps.get_model("reviews", "RoundDecision")
     AuditEntry = apps.get_model("reviews", "AuditEntry")
     for article in Article.objects.order_by("pk").iterator(chunk_size=500):
         logs = list(TransitionLog.objects.filter(article=article))
@@ -68,6 +70,9 @@ def build_chains(apps, schema_editor):
             (s.signed_at, 1, "signoff", s)
             for s in SignOff.objects.filter(assignment__round__article=article).select_related("signature")
         ]
+        for decision in RoundDecision.objects.filter(article=article):
+            decision.signature = None  # decisions are signed from 0011 on; these never were
+            events.append((decision.decided_at, 1, "decision", decision))
         # A publication follows the approval that made it (logged just after its approved_at).
         events += [
             (next((at for at in approvals if at >= p.approved_at), p.approved_at), 2, "publication", p)

@@ -28,7 +28,7 @@ from reviews.models import (
 pytestmark = pytest.mark.django_db
 
 chains_migration = importlib.import_module("reviews.migrations.0009_integrity_triggers_and_chains")
-PROTECTED = (*chains_migration.APPEND_ONLY, chains_migration.SUPERSEDE_ONLY[0])
+PROTECTED = (*chains_migration.APPEND_ONLY, chains_migration.SUPERSEDE_ONLY[0], "reviews_rounddecision")
 
 
 def raw(sql: str, params=()) -> None:
@@ -60,9 +60,9 @@ def test_a_review_builds_one_chain_in_order(approved):
         AuditEntry.objects.filter(article=approved).order_by("position").values_list("kind", flat=True)
     )
 
-    assert kinds == ["transition", "transition", "signoff", "signoff", "transition", "publication"]
+    assert kinds == ["transition", "transition", "signoff", "signoff", "decision", "transition", "publication"]
     result = audit.verify_article(approved)
-    assert (result.ok, result.entries) == (True, 6)
+    assert (result.ok, result.entries) == (True, 7)
     entries = list(AuditEntry.objects.filter(article=approved).order_by("position"))
     assert entries[0].previous_hash == audit.GENESIS
     assert all(later.previous_hash == earlier.entry_hash for earlier, later in itertools.pairwise(entries))
@@ -123,7 +123,7 @@ def test_a_changed_log_entry_is_caught_by_the_command_and_the_api(approved, edit
     client.force_authenticate(editor)
     body = client.get(f"/api/v1/editorial/articles/{approved.pk}/audit/verify/").json()
     assert body["ok"] is False
-    assert body["entries"] == 6
+    assert body["entries"] == 7
     assert body["first_broken"]["position"] == 2
     assert body["first_broken"]["reason"] == "the record differs from what was chained"
 
@@ -198,7 +198,7 @@ def test_a_record_inserted_behind_the_chain_is_caught(approved):
 def test_the_command_passes_on_an_intact_trail(approved, capsys):
     call_command("verify_audit", "--no-progress")
 
-    assert "Verified 6 chain entries of 1 article(s)" in capsys.readouterr().out
+    assert "Verified 7 chain entries of 1 article(s)" in capsys.readouterr().out
 
 
 def test_only_editors_verify_through_the_api(approved, author, editor):
@@ -207,7 +207,7 @@ def test_only_editors_verify_through_the_api(approved, author, editor):
     assert client.get(f"/api/v1/editorial/articles/{approved.pk}/audit/verify/").status_code == 403
     client.force_authenticate(editor)
     body = client.get(f"/api/v1/editorial/articles/{approved.pk}/audit/verify/").json()
-    assert body == {"ok": True, "entries": 6, "first_broken": None}
+    assert body == {"ok": True, "entries": 7, "first_broken": None}
 
 
 def test_the_nightly_job_tells_the_editors_when_the_trail_breaks(approved, editor):
