@@ -148,6 +148,8 @@ def test_an_article_goes_from_draft_to_published(login, live_server, people, scr
     expect(editor.locator(".recommendation")).to_contain_text(["Say how long to apply heat."])
     editor.get_by_label("Request changes").check()
     editor.get_by_label("Decision letter to the authors").fill("Please answer Dr. Chen before we approve.")
+    expect(editor.locator(".signature-notice")).to_contain_text("your electronic signature")
+    editor.get_by_label("Your password, to sign").fill(PASSWORD)
     screenshot(editor, "07b-editor-decision-page")
     editor.get_by_role("button", name="Record the decision").click()
     confirmed(editor, "Decided")

@@ -106,11 +106,13 @@ def test_a_colleague_keeps_reviewing_and_comments_on_a_selected_passage(
     baker.get_by_role("button", name="Record my declaration").click()
     baker.get_by_label("Approve").check()
     baker.get_by_label("I have reviewed this content and its sources for medical accuracy").check()
+    baker.get_by_label("Your password, to sign").fill(states.PASSWORD)
     baker.get_by_role("button", name="Sign off").click()
     expect(baker.locator(".review-form")).to_contain_text("must be answered before you approve")
     for item in baker.locator(".review-form .form-item").all():
         item.get_by_label("Yes").check()
     baker.get_by_label("I have reviewed this content and its sources for medical accuracy").check()
+    baker.get_by_label("Your password, to sign").fill(states.PASSWORD)
     screenshot(baker, "12-reviewer-review-form")
     baker.get_by_role("button", name="Sign off").click()
     confirmed(baker, "Signed off")
