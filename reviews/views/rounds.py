@@ -15,14 +15,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from articles.services import check_citations
 from editorial.refusals import SignatureFailed
 from reviews import comments, quorum, signatures, workflow
 from reviews.forms import add_errors
 from reviews.models import Comment, SignatureMeaning, SignOff
 from reviews.round_forms import DecisionForm, ReplyForm, ThreadForm
-from reviews.views._common import refusals_as_409, visible_article
+from reviews.views._common import refusals_as_409, render_as_published, visible_article
 from reviews.views._letters import threads_for_page
 from reviews.views.board import editor_required
+from reviews.views.reviewing import latest_revision_id
 
 # Where a comment form sends the person back to: their review, or the decision page.
 RETURN_PAGES = {
@@ -77,7 +79,10 @@ def decision_page(request, article, *, form=None, status: int = 200):
             meaning.label: signatures.STATEMENTS[meaning]
             for meaning in (SignatureMeaning.DECISION_APPROVE, SignatureMeaning.DECISION_REQUEST_CHANGES)
         },
-        "thread_form": ThreadForm(),
+        # The article under review, to quote a passage of it in a comment, as on the review page.
+        "body_html": render_as_published(article.body, check_citations(article).cited)[0].html,
+        "can_comment": workflow.can_comment(request.user, article),
+        "thread_form": ThreadForm(initial={"revision": latest_revision_id(article)}),
         "reply_form": ReplyForm(),
     }
     return render(request, "editorial/decision.html", context, status=status)

@@ -92,6 +92,22 @@ def test_a_reviewer_comments_on_a_passage_replies_and_resolves(reviewer_clients,
     assert "One in three." in page and "Resolved" in page
 
 
+def test_the_editor_quotes_a_passage_from_the_decision_page(editor_client, editor, under_review):
+    url = reverse("editorial:decision", args=[under_review.pk])
+    page = editor_client.get(url).content.decode()
+    assert "data-quotable" in page and 'name="exact"' in page
+
+    response = editor_client.post(
+        reverse("editorial:comment_create", args=[under_review.pk]),
+        {"body": "Cite the trial here.", "exact": "common during chemotherapy", "next": "decision"},
+    )
+
+    assert response["Location"] == url
+    thread = Comment.objects.get()
+    assert (thread.author, thread.quote_exact) == (editor, "common during chemotherapy")
+    assert "Cite the trial here." in editor_client.get(url).content.decode()
+
+
 def test_a_quote_not_in_the_article_is_refused_by_name(reviewer_clients, under_review):
     response = reviewer_clients[0].post(
         reverse("editorial:comment_create", args=[under_review.pk]),
