@@ -35,6 +35,11 @@ def replicate() -> None:
     primary.close()  # a template database must have no other connection
     with primary._nodb_cursor() as cursor:
         quoted = primary.ops.quote_name
+        # Nor one left by an earlier test's thread or process (a live server, a worker).
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [primary.settings_dict["NAME"]],
+        )
         cursor.execute(f"DROP DATABASE IF EXISTS {quoted(name)}")
         cursor.execute(f"CREATE DATABASE {quoted(name)} TEMPLATE {quoted(primary.settings_dict['NAME'])}")
 
@@ -48,18 +53,22 @@ def replica_alias(django_db_setup, django_db_blocker):
     else:
         name = f"{primary['NAME']}_replica"
     connections.settings[REPLICA] = {**primary, "NAME": name, "TEST": {**primary["TEST"], "NAME": name, "MIRROR": None}}
-    with django_db_blocker.unblock():
-        replicate()
-    yield
-    with django_db_blocker.unblock():
-        connections[REPLICA].close()
-        if connections["default"].vendor == "sqlite":
-            os.remove(name)
-        else:
-            with connections["default"]._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(name)}")
-    del connections[REPLICA]
-    del connections.settings[REPLICA]
+    try:
+        with django_db_blocker.unblock():
+            replicate()
+        yield
+    finally:
+        # Even when the copy failed: no later module may find a replica alias it did not ask for.
+        with django_db_blocker.unblock():
+            connections[REPLICA].close()
+            if connections["default"].vendor == "sqlite":
+                if os.path.exists(name):
+                    os.remove(name)
+            else:
+                with connections["default"]._nodb_cursor() as cursor:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(name)}")
+        del connections[REPLICA]
+        del connections.settings[REPLICA]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from articles.models import Article, ListedPublicationCount, Publication
 from public import listing as public_listing
 from reviews import workflow
 from tests import states
+from tests.integrity.test_audit_chain import drop_triggers
 from tests.threads import run_at_once
 
 
@@ -67,6 +68,8 @@ postgres_only = pytest.mark.postgres
 
 @postgres_only
 def test_the_kept_count_follows_every_write_path(publish, editor):
+    # Publications refuse these writes (reviews/0009); a data fix drops the trigger first.
+    drop_triggers("articles_publication")
     article = publish("Kept")
     publish("Other")
     assert kept() == 2
