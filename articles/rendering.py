@@ -32,6 +32,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from articles.citation_syntax import GROUP_PATTERN, Citation, parse_group
 from articles.sanitizing import EXTERNAL_REL, clean_reference_html, plain_text, sanitize_html
 
 __all__ = [
@@ -120,28 +121,6 @@ class RenderedBody:
         return grouped_reference_list_html(self.references)
 
 
-@dataclass(frozen=True)
-class _Citation:
-    key: str
-    locator: str | None = None
-
-
-# ------------------------------------------------------------------- citation syntax
-
-# Pandoc-style keys: start with a word character; ``-``, ``:`` and ``.`` are allowed
-# only when followed by another word character, so "[@smith2020.]" style trailing
-# punctuation never becomes part of the key.
-_KEY = r"\w(?:\w|[-:.](?=\w))*"
-# The locator alternative absorbs trailing whitespace itself; keeping the two
-# alternatives disjoint avoids quadratic backtracking on long unclosed brackets.
-_ITEM = rf"@{_KEY}(?:\s*,[^;\[\]]*|\s*)"
-_GROUP_PATTERN = rf"\[\s*{_ITEM}(?:;\s*{_ITEM})*\]"
-_ITEM_RE = re.compile(rf"\s*@(?P<key>{_KEY})(?:\s*,(?P<locator>[^;\[\]]*))?\s*")
-
-# "p. 12" -> "p12", "pp 12-14" -> "pp12-14" (AMA writes page locators without a space).
-_PAGE_LABEL_RE = re.compile(r"^(?P<label>pp?)\.?\s*(?P<pages>\d.*)$", re.IGNORECASE)
-_BARE_PAGES_RE = re.compile(r"^\d+(?:\s*[-\u2013]\s*\d+)?$")
-
 # Attribute used to tag marker elements between the inline and tree passes. It never
 # reaches the output: every marker is rewritten, and nh3 would drop it anyway.
 _MARKER_ATTR = "data-citation-group"
@@ -156,38 +135,10 @@ _NUMBERING_PRIORITY = 15
 _HEADING_SHIFT_PRIORITY = 30
 
 
-def _parse_group(text: str) -> list[_Citation]:
-    """Split the inside of a matched ``[...]`` group into citations."""
-    citations = []
-    for item in text.split(";"):
-        match = _ITEM_RE.fullmatch(item)
-        if match is None:  # pragma: no cover - the group regex guarantees a match
-            continue
-        citations.append(_Citation(match["key"], _normalise_locator(match["locator"])))
-    return citations
-
-
-def _normalise_locator(locator: str | None) -> str | None:
-    """Compact a locator into AMA superscript form ("p. 12" -> "p12")."""
-    if locator is None:
-        return None
-    locator = " ".join(locator.split())
-    if not locator:
-        return None
-    if _BARE_PAGES_RE.match(locator):
-        # Pandoc treats a bare number as a page locator.
-        label = "pp" if not locator.isdigit() else "p"
-        return label + locator.replace(" ", "")
-    page_match = _PAGE_LABEL_RE.match(locator)
-    if page_match:
-        return page_match["label"].lower() + page_match["pages"].replace(" ", "")
-    return locator
-
-
 # ------------------------------------------------------------------ numbering/output
 
 
-class _CitationNumbering:
+class CitationNumbering:
     """Assigns numbers by first appearance and builds the superscript elements."""
 
     def __init__(self, references: Mapping[str, ReferenceEntry]):
@@ -203,7 +154,7 @@ class _CitationNumbering:
             for key, number in sorted(self.numbers.items(), key=lambda item: item[1])
         ]
 
-    def elements_for(self, group: Sequence[_Citation], *, linked: bool = True) -> list[Element]:
+    def elements_for(self, group: Sequence[Citation], *, linked: bool = True) -> list[Element]:
         """Return the superscript element(s) that replace one citation group.
 
         ``linked=False`` renders bare numbers, for citations inside link text where a
@@ -324,23 +275,23 @@ class _InlineBuilder:
 # ----------------------------------------------------------------- Markdown extension
 
 
-class _CitationInlineProcessor(InlineProcessor):
+class CitationInlineProcessor(InlineProcessor):
     """Replaces a citation group with a marker element remembered by index."""
 
-    def __init__(self, pattern: str, groups: list[list[_Citation]]):
+    def __init__(self, pattern: str, groups: list[list[Citation]]):
         super().__init__(pattern)
         self.groups = groups
 
     def handleMatch(self, m, data):  # Markdown's API name
-        self.groups.append(_parse_group(m.group("group")[1:-1]))
+        self.groups.append(parse_group(m.group("group")[1:-1]))
         marker = Element("sup", {_MARKER_ATTR: str(len(self.groups) - 1)})
         return marker, m.start(0), m.end(0)
 
 
-class _CitationNumberingProcessor(Treeprocessor):
+class CitationNumberingProcessor(Treeprocessor):
     """Numbers citation markers in document order and swaps in the superscripts."""
 
-    def __init__(self, md, groups: list[list[_Citation]], numbering: _CitationNumbering):
+    def __init__(self, md, groups: list[list[Citation]], numbering: CitationNumbering):
         super().__init__(md)
         self.groups = groups
         self.numbering = numbering
@@ -386,20 +337,20 @@ class _HeadingShiftProcessor(Treeprocessor):
 
 
 class _ArticleExtension(Extension):
-    def __init__(self, numbering: _CitationNumbering):
+    def __init__(self, numbering: CitationNumbering):
         super().__init__()
         self.numbering = numbering
-        self.groups: list[list[_Citation]] = []
+        self.groups: list[list[Citation]] = []
 
     def extendMarkdown(self, md):  # Markdown's API name
         md.inlinePatterns.register(
             # The spaces before a citation go with it: AMA sets the superscript against the word.
-            _CitationInlineProcessor(rf"[ \t]*(?P<group>{_GROUP_PATTERN})", self.groups),
+            CitationInlineProcessor(rf"[ \t]*(?P<group>{GROUP_PATTERN})", self.groups),
             "citation",
             _CITATION_PATTERN_PRIORITY,
         )
         md.treeprocessors.register(
-            _CitationNumberingProcessor(md, self.groups, self.numbering),
+            CitationNumberingProcessor(md, self.groups, self.numbering),
             "citation_numbering",
             _NUMBERING_PRIORITY,
         )
@@ -408,9 +359,9 @@ class _ArticleExtension(Extension):
 
 def _markdown_to_html(
     markdown_text: str, references: Mapping[str, ReferenceEntry]
-) -> tuple[str, _CitationNumbering]:
+) -> tuple[str, CitationNumbering]:
     """Convert Markdown to *unsanitised* HTML, numbering citations on the way."""
-    numbering = _CitationNumbering(references)
+    numbering = CitationNumbering(references)
     # A fresh Markdown instance per call: extensions hold per-document state.
     md = markdown.Markdown(
         extensions=["extra", "sane_lists", _ArticleExtension(numbering)],

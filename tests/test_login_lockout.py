@@ -228,3 +228,17 @@ def test_the_token_endpoint_works_while_the_cache_is_down(author, cache_down):
     for n in range(10):
         response = client.post(TOKEN, {"username": "alice", "password": f"guess-{n}"})
     assert response.status_code == 429
+
+
+def test_token_endpoint_stops_password_guessing(editor):
+    client = APIClient()
+    codes = [
+        client.post("/api/v1/auth/token/", {"username": "eve", "password": f"guess{n}"}).status_code
+        for n in range(21)
+    ]
+    right = client.post("/api/v1/auth/token/", {"username": "eve", "password": PASSWORD})
+
+    assert codes[:9] == [400] * 9
+    assert set(codes[9:]) == {429}
+    assert right.status_code == 429
+    assert right.json()["code"] == "locked_out"
