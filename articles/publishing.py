@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from articles import hashing, services
 from articles.library.bibliography import render_with_sources
-from articles.models import Article, Publication, PublishedCitation
+from articles.models import (
+    Article,
+    ListedPublication,
+    ListedPublicationCount,
+    ListedTopicCount,
+    Publication,
+    PublishedCitation,
+)
 from articles.signals import publication_made
 from editorial.refusals import StaleContent
 
@@ -105,3 +113,29 @@ def publish(
     )
     publication_made.send(sender=Publication, publication=publication)
     return publication
+
+
+def recount_listed_publications() -> None:
+    """Count the listed publications again, in all and by topic, from the view that lists them.
+
+    PostgreSQL's triggers keep these counts as publications and retractions change (migrations
+    0013 and 0024); this is for after writes that went around the triggers, such as a bulk load
+    with the count trigger disabled. SQLite counts rows on each read and keeps nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    listed, total, by_topic = (
+        ListedPublication._meta.db_table,
+        ListedPublicationCount._meta.db_table,
+        ListedTopicCount._meta.db_table,
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # No write may fall between the count and the next trigger.
+        cursor.execute("LOCK TABLE articles_publication, articles_article IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {total}")
+        cursor.execute(f"DELETE FROM {by_topic}")
+        cursor.execute(f"INSERT INTO {total} (key, count) SELECT 1, COUNT(*) FROM {listed}")
+        cursor.execute(
+            f"INSERT INTO {by_topic} (topic_slug, count) "
+            f"SELECT topic_slug, COUNT(*) FROM {listed} GROUP BY topic_slug"
+        )

@@ -1,8 +1,8 @@
 """The public, read-only API: current Publications only, anonymous, cacheable.
 
 Each request runs a fixed number of queries (list: the page with the count, but a search reads
-the count, then the page's keys; detail: the publication, and its retracted sources while it
-cites any), computes ``ETag`` and ``Last-Modified`` from those rows and answers a matching
+the page's keys with the count, then its rows; detail: the publication, and its retracted
+sources while it cites any), computes ``ETag`` and ``Last-Modified`` from those rows and answers a matching
 conditional GET with 304 before serialising anything. Whole responses are kept in the response
 cache (``public.caching``).
 
@@ -18,13 +18,14 @@ from __future__ import annotations
 import functools
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -32,7 +33,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from editorial.refusals import exception_handler
-from public import caching, documents, listing, notices, publications
+from public import caching, documents, listing, notices, positions, publications
 from public.purging import keys
 from public.serializers import (
     NotFoundSerializer,
@@ -42,6 +43,8 @@ from public.serializers import (
 )
 
 NOT_FOUND = "No approved article has this address."
+AFTER = "after"  # the query parameter of a list's position (``positions.Position``)
+SEARCH_PAGED_BY_NUMBER = "A search is paged by page number: leave out after."
 FILTER_PARAMETERS = frozenset(listing.PublicationFilter.base_filters)
 
 
@@ -62,33 +65,45 @@ class PublicPagination(PageNumberPagination):
         }
 
     # DRF's links, parsing the request's address once rather than once per link. Tests hold
-    # them to DRF's.
+    # them to DRF's. The next page of a list that is not a search starts after this page's last
+    # row (``positions.Position``): a client that follows the links reads the 1,000th page as
+    # fast as the first. The previous page is read by number.
     def get_next_link(self) -> str | None:
-        return self._page_link(self.page.next_page_number()) if self.page.has_next() else None
+        if not self.page.has_next():
+            return None
+        listed = self.page.paginator.object_list
+        if isinstance(listed, listing.PublicationListing) and self.page.object_list:
+            position = positions.Position.of_row(self.page.object_list[-1], listed.ordering)
+            return self._page_link(self.page.next_page_number(), after=position.token())
+        return self._page_link(self.page.next_page_number())
 
     def get_previous_link(self) -> str | None:
         return self._page_link(self.page.previous_page_number()) if self.page.has_previous() else None
 
-    def _page_link(self, number: int) -> str:
-        """The request's address with ``page=number`` (without it for the first page), its
-        query sorted and encoded again, as DRF's ``replace_query_param`` writes it."""
-        scheme, netloc, path, before, after, fragment = self._address_parts
+    def _page_link(self, number: int, *, after: str | None = None) -> str:
+        """The request's address with ``page=number`` (without it for the first page) and
+        ``after`` (or without it), its query sorted and encoded again, as DRF's
+        ``replace_query_param`` writes it."""
+        scheme, netloc, path, first, before, rest, fragment = self._address_parts
+        position = urlencode({AFTER: after}) if after else ""
         page = f"{self.page_query_param}={number}" if number != 1 else ""
-        query = "&".join(part for part in (before, page, after) if part)
+        query = "&".join(part for part in (first, position, before, page, rest) if part)
         return urlunsplit((scheme, netloc, path, query, fragment))
 
     @functools.cached_property
-    def _address_parts(self) -> tuple[str, str, str, str, str, str]:
-        # The query's other parameters, sorted by name, encoded on each side of the page's.
+    def _address_parts(self) -> tuple[str, str, str, str, str, str, str]:
+        # The query's other parameters, sorted by name, encoded around ``after`` and the page's.
         # The Django request under DRF's: the response cache has already built its URL.
         url = caching.absolute_url(getattr(self.request, "_request", self.request))
         scheme, netloc, path, query, fragment = urlsplit(url)
         others = parse_qs(query, keep_blank_values=True)
         others.pop(self.page_query_param, None)
+        others.pop(AFTER, None)
         ordered = sorted(others.items())
-        before = urlencode([(k, v) for k, v in ordered if k < self.page_query_param], doseq=True)
-        after = urlencode([(k, v) for k, v in ordered if k > self.page_query_param], doseq=True)
-        return scheme, netloc, path, before, after, fragment
+        first = urlencode([(k, v) for k, v in ordered if k < AFTER], doseq=True)
+        before = urlencode([(k, v) for k, v in ordered if AFTER < k < self.page_query_param], doseq=True)
+        rest = urlencode([(k, v) for k, v in ordered if k > self.page_query_param], doseq=True)
+        return scheme, netloc, path, first, before, rest, fragment
 
 
 _NOT_MODIFIED = OpenApiResponse(description="Not modified: the If-None-Match / If-Modified-Since matched.")
@@ -111,6 +126,14 @@ def _text_parameter(name: str, **schema) -> OpenApiParameter:
         parameters=[
             _text_parameter("q", maxLength=listing.PublicationFilter.base_filters["q"].extra["max_length"]),
             _text_parameter("topic"),
+            OpenApiParameter(
+                AFTER,
+                {"type": "string", "maxLength": positions.Position.LONGEST},
+                description=(
+                    "Where the page starts: written by the list into its `next` link, which reads any "
+                    "page as fast as the first. Not used with `q`."
+                ),
+            ),
         ],
         responses={
             200: PublicationListSerializer(many=True),
@@ -197,15 +220,22 @@ def _answers_errors(view):
 
 
 def _listing(request: HttpRequest):
-    """The list to page through (``PublicationFilter.listing``); 400 when a filter is invalid."""
+    """The list to page through (``PublicationFilter.listing``), from ``after`` when the request
+    carries a position; 400 when a filter or the position is invalid."""
     document_format = documents.document_format()
-    # Most requests ask for a plain page; building the filter form is then wasted work.
-    if not request.GET.keys() & FILTER_PARAMETERS:
-        return listing.PublicationListing(document_format=document_format)
-    filterset = listing.PublicationFilter(request.GET, queryset=listing.listed_publications())
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    return filterset.listing(document_format)
+    after = request.GET.get("after")
+    try:
+        # Most requests ask for a plain page; building the filter form is then wasted work.
+        if not request.GET.keys() & FILTER_PARAMETERS:
+            return listing.PublicationListing(document_format=document_format, after=after)
+        filterset = listing.PublicationFilter(request.GET, queryset=listing.listed_publications())
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        if after and filterset.form.cleaned_data.get("q"):
+            raise ValidationError({"after": [SEARCH_PAGED_BY_NUMBER]})
+        return filterset.listing(document_format, after=after)
+    except ValidationError as refused:
+        raise serializers.ValidationError(refused.message_dict) from None
 
 
 @_answers_errors

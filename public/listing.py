@@ -3,8 +3,8 @@
 What is listed is defined once, by the database view behind ``ListedPublication`` (current
 publications of articles that are not retracted). The API's list, the HTML list, the feed and
 the topics read it through this module, so they cannot disagree. A list page is one statement
-(``PublicationListing``: its rows and the list's count); a search is three (the count, the
-page's keys, the rows).
+(``PublicationListing``: its rows and the list's count); a search is two (the page's keys with
+the count of all matches, then the rows).
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from typing import Any
 import django_filters
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
 
-from articles.models import Audience, ListedPublication, ListedPublicationCount
+from articles.models import Audience, ListedPublication, ListedPublicationCount, ListedTopicCount
+from public.positions import KeysetPage, Position, after_sql, ordering_columns
 from public.sql import fetch, read, rows_as
 
 # The text search configuration of PostgreSQL full-text search. The GIN index of migration
@@ -118,13 +119,14 @@ def search_publications(publications: QuerySet[ListedPublication], q: str) -> Qu
     return publications
 
 
-def list_rows(page: QuerySet[ListedPublication]) -> list[ListRow]:
-    """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``), in two queries.
+def list_rows(page: QuerySet[ListedPublication] | list[int]) -> list[ListRow]:
+    """The rows of ``page`` (a filtered, ordered slice of ``listed_publications``, or its keys in
+    order) with their articles' facts (``LIST_ROWS_SQL``).
 
     The slice's keys come first, so the rows an OFFSET skips cost an index entry each, whatever
-    the filters; then ``LIST_ROWS_SQL`` reads those rows with their articles' facts.
+    the filters.
     """
-    ids = list(page.values_list("pk", flat=True))
+    ids = page if isinstance(page, list) else list(page.values_list("pk", flat=True))
     if not ids:
         return []
     sql = LIST_ROWS_SQL.format(ids=", ".join(["%s"] * len(ids)))
@@ -177,6 +179,12 @@ _COUNTED = f"SELECT COUNT(*) AS listing_count FROM {LISTED} listed WHERE {{where
 _KEPT_COUNT = (
     f"SELECT COALESCE(MAX(kept.count), 0) AS listing_count FROM {ListedPublicationCount._meta.db_table} kept"
 )
+# A topic's list on PostgreSQL reads its topic's kept count (``ListedTopicCount``).
+_TOPIC_CONDITION = "listed.topic_slug = %s"
+_KEPT_TOPIC_COUNT = (
+    f"SELECT COALESCE(MAX(kept.count), 0) AS listing_count FROM {ListedTopicCount._meta.db_table} kept "
+    "WHERE kept.topic_slug = %s"
+)
 
 
 class PublicationListing:
@@ -191,12 +199,20 @@ class PublicationListing:
     there is one.
     """
 
-    def __init__(self, filters: Mapping[str, Any] | None = None, *, document_format: str | None = None):
+    def __init__(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        *,
+        document_format: str | None = None,
+        after: str | None = None,
+    ):
         filters = filters or {}
         conditions, self._params = _filter_conditions(filters)
-        ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
+        self.ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
+        # The rows after a position (a keyset): a page read at any depth costs as much as the first.
+        self.after = Position.parse(after, self.ordering) if after else None
         self._sql = functools.partial(
-            _listing_page_sql, tuple(conditions), ordering, vendor=connection.vendor
+            _listing_page_sql, tuple(conditions), self.ordering, vendor=connection.vendor, keyset=bool(after)
         )
         self._document_format = document_format
 
@@ -205,8 +221,10 @@ class PublicationListing:
         return self.page(0, 1)[0]
 
     def page(self, offset: int, limit: int) -> tuple[int, list[ListRow]]:
-        """The listing's count and its ``limit`` rows from ``offset``."""
-        params = [*self._params, self._document_format, *self._params, offset]
+        """The listing's count and its ``limit`` rows from ``offset``, or after its position
+        (``offset`` is then ignored)."""
+        keyset = self.after.database_values() if self.after else []
+        params = [*self._params, self._document_format, *self._params, *keyset, 0 if keyset else offset]
         rows = fetch(self._sql(limit), params)
         # The count is the last column of every row; an empty page is one row of NULLs with it.
         page = [row[:-1] for row in rows if row[0] is not None]
@@ -215,15 +233,22 @@ class PublicationListing:
 
 @functools.lru_cache(maxsize=256)
 def _listing_page_sql(
-    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, *, vendor: str
+    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, *, vendor: str, keyset: bool = False
 ) -> str:
-    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size and a
-    database (a few of each: the text is written once per combination, not per request)."""
+    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size, a
+    database, and whether the page starts after a position (a few of each: the text is written
+    once per combination, not per request)."""
     where = " AND ".join(conditions) or "1 = 1"
-    kept = vendor == "postgresql" and not conditions
+    page_where = f"{where} AND {after_sql(ordering)}" if keyset else where
+    if vendor == "postgresql" and not conditions:
+        count = _KEPT_COUNT
+    elif vendor == "postgresql" and conditions == (_TOPIC_CONDITION,):
+        count = _KEPT_TOPIC_COUNT
+    else:
+        count = _COUNTED.format(where=where)
     return LISTING_PAGE_SQL.format(
-        count=_KEPT_COUNT if kept else _COUNTED.format(where=where),
-        where=where,
+        count=count,
+        where=page_where,
         listed_order=_order_sql(ordering, "listed"),
         order=_order_sql(ordering, "page"),
         limit=limit,
@@ -253,12 +278,10 @@ def _filter_conditions(filters: Mapping[str, Any]) -> tuple[list[str], list]:
 
 def _order_sql(ordering: tuple[str, ...], alias: str) -> str:
     """``ORDER BY`` terms for an ORM ordering of publications (``("-title", "-pk")``)."""
-    terms = []
-    for name in ordering:
-        field_name = name.removeprefix("-")
-        field = ListedPublication._meta.get_field("id" if field_name == "pk" else field_name)
-        terms.append(f"{alias}.{field.column} {'DESC' if name.startswith('-') else 'ASC'}")
-    return ", ".join(terms)
+    return ", ".join(
+        f"{alias}.{field.column} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name, field in zip(ordering, ordering_columns(ordering), strict=True)
+    )
 
 
 # Beyond this page number an offset would overflow the database's integers: such a request reads
@@ -268,18 +291,32 @@ _LAST_PAGE_READ = 2**31
 
 class PublicationPaginator(Paginator):
     """Pages a ``PublicationListing`` with one statement per page (its rows and the count), or a
-    searched ``listed_publications`` queryset, whose page it loads with ``list_rows``."""
+    searched ``listed_publications`` queryset with two (its keys and the count, then its rows)."""
 
     def page(self, number) -> Page:
-        if not isinstance(self.object_list, PublicationListing):
-            page = super().page(number)
-            page.object_list = list_rows(page.object_list)
-            return page
         index = self._page_number(number)
         offset = (index - 1) * self.per_page if index <= _LAST_PAGE_READ else 0
+        if not isinstance(self.object_list, PublicationListing):
+            return self._searched_page(index, offset)
+        if self.object_list.after is not None:
+            # One row more than the page tells whether another follows it.
+            self.count, rows = self.object_list.page(0, self.per_page + 1)
+            if not rows and index > 1:
+                raise EmptyPage(self.error_messages["no_results"])
+            return KeysetPage(rows[: self.per_page], index, self, more=len(rows) > self.per_page)
         # The page's statement brings the count, so validating the number costs no query.
         self.count, rows = self.object_list.page(offset, self.per_page)
         return Page(rows, self.validate_number(index), self)
+
+    def _searched_page(self, index: int, offset: int) -> Page:
+        """A page of a searched queryset: its keys with the count of all matches, in one pass over
+        them (the count rides on each key), then its rows (``list_rows``). Only a page past the
+        last match counts apart."""
+        counted = self.object_list.annotate(listing_count=Window(Count("pk")))
+        keys = list(counted.values_list("pk", "listing_count")[offset : offset + self.per_page])
+        self.count = keys[0][1] if keys else self.object_list.count()
+        number = self.validate_number(index)
+        return Page(list_rows([pk for pk, _count in keys]), number, self)
 
     def get_page(self, number) -> Page:
         """The page ``number``: the first for what is not a number and the last for what is out of
@@ -317,10 +354,9 @@ def public_topics() -> list[tuple[str, str]]:
 
 def feed_publications(limit: int = 50) -> QuerySet[ListedPublication]:
     """The newest approvals first, for the Atom feed."""
-    return (
-        ListedPublication.objects.only(*LIST_FIELDS, "authors", "first_published_at")
-        .order_by("-approved_at", "-pk")[:limit]
-    )
+    return ListedPublication.objects.only(*LIST_FIELDS, "authors", "first_published_at").order_by(
+        "-approved_at", "-pk"
+    )[:limit]
 
 
 class MomentField(IsoDateTimeField):
@@ -381,22 +417,24 @@ class PublicationFilter(django_filters.FilterSet):
         model = ListedPublication
         fields = ["q", "topic", "audience", "updated_since", "ordering"]
 
-    def listing(self, document_format: str | None = None) -> PublicationListing | QuerySet[ListedPublication]:
+    def listing(
+        self, document_format: str | None = None, *, after: str | None = None
+    ) -> PublicationListing | QuerySet[ListedPublication]:
         """What a list page with these filters counts and pages through; a filter that is not
-        valid is left out (the API answers 400 for it first). ``document_format``: see
-        ``PublicationListing``.
+        valid is left out (the API answers 400 for it first). ``document_format`` and ``after``:
+        see ``PublicationListing`` (a search pages by number and ignores ``after``).
 
         A search is the filtered queryset: PostgreSQL's must be the very expression its GIN index
         covers (``search_vector``), and it costs far more in the database than the ORM's work.
         Anything else is a ``PublicationListing``.
         """
         if not self.is_bound:
-            return PublicationListing(document_format=document_format)
+            return PublicationListing(document_format=document_format, after=after)
         self.form.is_valid()  # cleaning leaves the valid filters only in cleaned_data
         filters = self.form.cleaned_data
         if filters.get("q"):
             return self.qs
-        return PublicationListing(filters, document_format=document_format)
+        return PublicationListing(filters, document_format=document_format, after=after)
 
     def filter_q(self, queryset, name, value):
         return search_publications(queryset, value)

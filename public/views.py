@@ -90,8 +90,8 @@ def article_list(request):
 
     Models: Publication (and, with SHOW_PENDING_CONTENT, pending Articles).
     Template: public/article_list.html. Context: page, topics, filters, pending.
-    Queries: 2 (the page with its count, topics), 3 with pending content shown; a search 4 (its
-    count, the page's keys, the page's rows, topics).
+    Queries: 2 (the page with its count, topics), 3 with pending content shown; a search 3 (the
+    page's keys with the count, the page's rows, topics).
     """
     filterset = listing.PublicationFilter(request.GET, queryset=listing.listed_publications())
     page = listing.PublicationPaginator(filterset.listing(), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -15,6 +15,7 @@ from articles.models.articles import (
 from articles.models.publications import (
     ListedPublication,
     ListedPublicationCount,
+    ListedTopicCount,
     Publication,
     PublicationDocument,
     PublicationQuerySet,
@@ -46,6 +47,7 @@ __all__ = [
     "ImmutableQuerySet",
     "ListedPublication",
     "ListedPublicationCount",
+    "ListedTopicCount",
     "NoticeKind",
     "Publication",
     "PublicationDocument",

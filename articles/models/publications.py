@@ -239,3 +239,21 @@ class ListedPublicationCount(models.Model):
     def __str__(self) -> str:
         return str(self.count)
 
+
+class ListedTopicCount(models.Model):
+    """How many publications the public list shows under one topic (``topic_slug``).
+
+    Kept by the same PostgreSQL triggers as ``ListedPublicationCount`` (migration 0024), so a
+    topic's list reads its count rather than counting thousands of rows per uncached request.
+    A topic without a row counts zero. On SQLite the list counts rows and this table stays empty.
+    """
+
+    topic_slug = models.SlugField(_("topic slug"), max_length=120, primary_key=True)
+    count = models.BigIntegerField(_("listed publications"))
+
+    class Meta:
+        verbose_name = _("listed topic count")
+        verbose_name_plural = _("listed topic counts")
+
+    def __str__(self) -> str:
+        return f"{self.topic_slug}: {self.count}"

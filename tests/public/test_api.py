@@ -18,6 +18,8 @@ from rest_framework.request import Request
 
 from articles.models import Publication
 from public.api import NOT_FOUND, PublicPagination
+from public.listing import DEFAULT_ORDERING
+from public.positions import Position
 from reviews import workflow
 from tests import factories, states
 
@@ -85,7 +87,10 @@ def test_pagination_links_and_page_size(client, publish):
     second = client.get(first["next"]).json()
 
     assert first["count"] == 3 and len(first["results"]) == 2
-    assert first["next"] == "http://testserver/api/v1/articles/?page=2&page_size=2"
+    # The next page starts after this page's last row (tests/public/test_list_positions.py).
+    last = Publication.objects.get(slug=first["results"][-1]["slug"])
+    after = Position(DEFAULT_ORDERING, [last.last_reviewed_at, last.pk]).token()
+    assert first["next"] == f"http://testserver/api/v1/articles/?after={after}&page=2&page_size=2"
     assert len(second["results"]) == 1 and second["previous"] is not None and second["next"] is None
 
 
@@ -283,7 +288,10 @@ def test_retracted_article_answers_410_with_its_notice(client, published, editor
     assert body["notices"][0]["kind"] == "retracted"
     assert body["title"] == published.title
     assert "body_html" not in body
-    assert response["Cache-Control"] == "public, max-age=300, s-maxage=86400, stale-while-revalidate=60, stale-if-error=86400"
+    assert (
+        response["Cache-Control"]
+        == "public, max-age=300, s-maxage=86400, stale-while-revalidate=60, stale-if-error=86400"
+    )
 
 
 # Notices -------------------------------------------------------------------------------------

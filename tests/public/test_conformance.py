@@ -32,4 +32,8 @@ def wsgi_in_test_transaction():
 def test_the_public_api_answers_as_its_schema_says(case, published, wsgi_in_test_transaction):
     # The list is as lenient as django-filter and DRF: an empty filter (as an HTML form sends
     # it) is no filter, and a page size that is not a number is the default one, not a 400.
+    # ``after`` is a position the list writes into its own links: one made up is refused
+    # (tests/public/test_list_positions.py), so it is left to those tests.
+    if case.query:
+        case.query.pop("after", None)
     case.call_and_validate(excluded_checks=[negative_data_rejection])

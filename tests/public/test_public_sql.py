@@ -312,13 +312,19 @@ def test_the_paginator_reads_each_page_of_a_listing_with_its_count(varied_public
 
 
 def test_the_paginator_loads_the_rows_of_a_searched_page(varied_publications):
-    searched = public_listing.PublicationFilter({"q": "Article"}, public_listing.listed_publications()).qs
+    searched = public_listing.PublicationFilter({"q": "Guide"}, public_listing.listed_publications()).qs
     paginator = public_listing.PublicationPaginator(searched, 5)
 
-    page = paginator.page(1)
+    with CaptureQueriesContext(connection) as reads:
+        page = paginator.page(1)
 
+    assert len(reads) == 2  # the page's keys with the count of every match, then its rows
     assert all(isinstance(row, public_listing.ListRow) for row in page)
     assert [asdict(row) for row in page] == listed_by_orm(searched[0:5])
+    assert paginator.count == searched.count() > 5
+    assert [asdict(row) for row in paginator.page(2)] == listed_by_orm(searched[5:10])
+    with pytest.raises(EmptyPage):
+        paginator.page(paginator.num_pages + 1)  # past the last match: counted apart, then refused
 
 
 def test_a_listing_past_the_end_still_counts(varied_publications):
