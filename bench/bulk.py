@@ -9,8 +9,10 @@ the objects carry them for the rows that refer to them.
 from __future__ import annotations
 
 import contextlib
+import operator
 
-from django.db import connection
+from django.db import connection, connections, models
+from django.db.models.base import ModelState
 
 
 def create(model, objs: list, *, batch_size: int = 1000) -> list:
@@ -24,15 +26,52 @@ def create(model, objs: list, *, batch_size: int = 1000) -> list:
     fields = model._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
+    database = connections[connection.alias]  # not the proxy: it is read for every field of every row
+    values = [_value_of(field, database) for field in fields]
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
-            copy.write_row(
-                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-            )
+            copy.write_row([value(obj) for value in values])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+# Fields whose Python value Django hands to PostgreSQL's driver unchanged (``get_db_prep_save``
+# returns it as it is): reading the attribute is enough. JSON, for one, needs Django's adapter.
+_AS_IS = (
+    models.IntegerField,
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.DateField,  # and DateTimeField: PostgreSQL's operations adapt neither
+    models.ForeignKey,
+)
+
+
+# ``pre_save`` methods that return the attribute as it is, unless the date is stamped.
+_READS_ATTRIBUTE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+
+
+def _value_of(field, database):
+    """How to read ``field``'s value of an object as Django would write it on PostgreSQL."""
+    stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if isinstance(field, _AS_IS) and not stamped and type(field).pre_save in _READS_ATTRIBUTE:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), database)
+
+
+def row(model, **values):
+    """An unsaved ``model`` instance with ``values`` (by attribute name: ``article_id``, not
+    ``article``) and every other field's default, as ``Model(**values)`` makes it, without the
+    work ``__init__`` does per field and per relation: the seed makes millions."""
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    for field in model._meta.concrete_fields:
+        if field.attname not in values:
+            values[field.attname] = field.get_default()
+    obj.__dict__.update(values)
+    return obj
 
 
 def _assign_keys(model, objs: list) -> None:
@@ -58,12 +97,13 @@ def history_rows(model, objs: list, *, user, reason: str) -> list:
         if not field.name.startswith("history_")
     ]
     return [
-        history_model(
+        row(
+            history_model,
             **{name: getattr(obj, name) for name in fields},
             history_date=_made_at(obj),
             history_change_reason=reason,
             history_type="+",
-            history_user=user,
+            history_user_id=user.pk,
         )
         for obj in objs
     ]

@@ -52,6 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--wagtail-site", choices=("plain", "ref"), default="plain")
     args = parser.parse_args()
     args.cache = "locmem"  # bench.run's environment; the server started here has no cache at all
+    args.skip_editorial = True  # bench.run's in-process editorial timings: not compared here
     return args
 
 

@@ -4,32 +4,37 @@ Two thirds of the articles are approved and published; the rest are drafts, subm
 review, sent back for changes, due for re-review or retracted (``MIX``). Each article has the
 rows the real workflow leaves behind: a simple-history revision per saved step, the transition
 log, its citations, its review rounds, assignments and sign-offs, and for the published ones a
-``Publication`` with its cited sources and its stored public documents, counted by the
-database's triggers like any other.
+``Publication`` with its cited sources and its stored public documents (with their purge keys).
 
-The rows are written in bulk (``bulk_create``, batches of ``BATCH`` articles, one transaction
-each) rather than by running the workflow per article, which would take hours at 100,000. The
-Markdown and AMA rendering is the real publishing code's, once per body variant (an article
-cites one of ``VARIANTS`` sets of sources); the documents are rendered per publication by
-``public.documents``. Seeding is resumable: it adds articles until there are N.
+The rows are written in bulk (``bench.bulk``: ``COPY`` on PostgreSQL, ``bulk_create``
+elsewhere; batches of ``BATCH`` articles, one transaction each) rather than by running the
+workflow per article, which would take hours at 100,000; on PostgreSQL one process per CPU
+writes batches side by side. The Markdown and AMA rendering is the real publishing code's, once
+per body variant (an article cites one of ``VARIANTS`` sets of sources); the documents are
+rendered per publication by ``public.documents``. The list's counts are made once all rows are
+in (``articles.publishing.recount_listed_publications``), as a bulk load does, rather than by
+the per-row trigger. Seeding is resumable: it adds the articles missing until there are N.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
+import os
 import random
 import sys
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from articles import services
+from articles import publishing, services
 from articles.library.bibliography import render_with_sources
 from articles.models import (
     Article,
@@ -39,6 +44,7 @@ from articles.models import (
     Specialty,
     Status,
 )
+from bench import bulk
 from bench.seed_rows import Cast, Plan, Variant, write_batch
 from reviews.models import (
     BoardMember,
@@ -230,8 +236,9 @@ def _sources(count: int) -> list[Source]:
     rng = random.Random(7)
     families = ["Will", "Bury", "Miller", "Chen", "Patel", "Okafor", "Nguyen", "Larsen", "Silva"]
     with dates_as_given(Source):
-        Source.objects.bulk_create(
-            (
+        bulk.create(
+            Source,
+            [
                 Source(
                     key=f"bench{n}",
                     type=SourceType.SYSTEMATIC_REVIEW if n % 3 else SourceType.GUIDELINE,
@@ -249,79 +256,188 @@ def _sources(count: int) -> list[Source]:
                     created_at=timezone.now() - timedelta(minutes=wanted - n),
                 )
                 for n in range(have, wanted)
-            ),
-            batch_size=2000,
+            ],
         )
     # The cited ones: the first VARIANTS * REFERENCES of the library.
     return list(Source.objects.filter(key__startswith="bench").order_by("pk")[: VARIANTS * REFERENCES])
 
 
-def _variants(sources: list[Source], body_bytes: int) -> list[Variant]:
-    variants = []
-    for v in range(min(VARIANTS, len(sources) // REFERENCES)):
-        cited = sources[v * REFERENCES : (v + 1) * REFERENCES]
-        body = _body([s.key for s in cited], body_bytes)
-        rendered = render_with_sources(body, cited)
-        references = [
-            {
-                "number": ref.number,
-                "key": ref.key,
-                "formatted": ref.formatted_text,
-                "formatted_html": ref.formatted_html,
-                "doi": ref.doi,
-                "pmid": ref.pmid,
-                "url": ref.url,
-                "retracted": ref.retracted,
-            }
-            for ref in rendered.references
-        ]
-        # Numbers follow first appearance, which may differ from the list's order.
-        by_key = {s.key: s for s in cited}
-        ordered = [by_key[ref["key"]] for ref in references]
-        variants.append(Variant(sources=ordered, body=body, body_html=rendered.html, references=references))
-    return variants
+def _variant(cited: list[Source], *, body_bytes: int) -> Variant:
+    """A body variant: a body citing ``cited``, rendered by the publishing code."""
+    body = _body([s.key for s in cited], body_bytes)
+    rendered = render_with_sources(body, cited)
+    references = [
+        {
+            "number": ref.number,
+            "key": ref.key,
+            "formatted": ref.formatted_text,
+            "formatted_html": ref.formatted_html,
+            "doi": ref.doi,
+            "pmid": ref.pmid,
+            "url": ref.url,
+            "retracted": ref.retracted,
+        }
+        for ref in rendered.references
+    ]
+    # Numbers follow first appearance, which may differ from the list's order.
+    by_key = {s.key: s for s in cited}
+    ordered = [by_key[ref["key"]] for ref in references]
+    return Variant(
+        sources=ordered,
+        body=body,
+        body_html=rendered.html,
+        references=references,
+        citation_keys=services.find_citation_keys(body),
+    )
 
 
-def seed(count: int, *, body_bytes: int = 6000, progress: bool = True) -> list[str]:
+def _missing(count: int) -> list[range]:
+    """The articles still to make, as runs of at most ``BATCH`` numbers. A batch is one
+    transaction, but batches end in any order when several processes write them."""
+    have = {
+        int(slug.removeprefix("bench-"))
+        for slug in Article.objects.filter(slug__startswith="bench-").values_list("slug", flat=True)
+    }
+    runs: list[range] = []
+    for n in range(count):
+        if n in have:
+            continue
+        if runs and runs[-1].stop == n and len(runs[-1]) < BATCH:
+            runs[-1] = range(runs[-1].start, n + 1)
+        else:
+            runs.append(range(n, n + 1))
+    return runs
+
+
+# What every process of the pool needs, set before it forks (inherited rather than sent).
+_job: dict = {}
+
+
+def _write(numbers: range) -> int:
+    with (
+        transaction.atomic(),
+        dates_as_given(Article, ReviewRound, ReviewAssignment, SignOff, TransitionLog),
+    ):
+        if connection.vendor == "postgresql":
+            # A batch lost to a crash is written again by the next run: no need to wait for the disk.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        _seed_batch(numbers, **_job)
+    return len(numbers)
+
+
+@contextlib.contextmanager
+def _processes(workers: int):
+    """``map`` over ``workers`` forked processes (in this one when 1), each with its own connection."""
+    if workers == 1:
+        yield map
+        return
+    connections.close_all()  # a connection must not be shared across a fork
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=connections.close_all) as pool:
+        yield functools.partial(pool.map, chunksize=1)
+
+
+@contextlib.contextmanager
+def _counted_afterwards():
+    """Write publications without the per-row count trigger, then count once (PostgreSQL).
+
+    The trigger counts each new publication against the view of listed ones, whose cost grows
+    with the retracted articles; over 75,000 publications that was the seed's largest part. As a
+    bulk load does, the count is made once the rows are in, by the same view.
+    """
+    trigger = "articles_publication_count_listed"
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE articles_publication DISABLE TRIGGER {trigger}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE articles_publication ENABLE TRIGGER {trigger}")
+        publishing.recount_listed_publications()
+
+
+def seed(
+    count: int, *, body_bytes: int = 6000, progress: bool = True, workers: int | None = None
+) -> list[str]:
     """Make the bench database hold ``count`` articles; returns the listed articles' slugs.
 
-    Idempotent for the same count: articles are only ever added.
+    Idempotent for the same count: articles are only ever added. On PostgreSQL, ``workers``
+    processes (one per CPU by default) write batches side by side.
     """
-    have = Article.objects.filter(slug__startswith="bench-").count()
-    if have < count:
+    missing = _missing(count)
+    if missing:
+        if workers is None:
+            workers = (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
         cast = _cast(count)
         sources = _sources(count)
-        variants = _variants(sources, body_bytes)
-        now = timezone.now()
-        # The hash reads the body's citation keys, the same for every article of a variant.
-        keys_once = functools.lru_cache(maxsize=2 * VARIANTS)(services.find_citation_keys)
+        cited = [sources[v * REFERENCES : (v + 1) * REFERENCES] for v in range(len(sources) // REFERENCES)]
+        with _processes(workers) as run:
+            variants = list(run(functools.partial(_variant, body_bytes=body_bytes), cited[:VARIANTS]))
+        # The content hash reads the body's citation keys: the same for every article of a variant.
+        known = {v.body: v.citation_keys for v in variants}
+        find_keys = services.find_citation_keys
+
+        def known_keys(body: str) -> list[str]:
+            return known.get(body) or find_keys(body)
+
+        _job.update(count=count, cast=cast, variants=variants, now=timezone.now())
         with (
-            mock.patch.object(services, "find_citation_keys", keys_once),
+            mock.patch.object(services, "find_citation_keys", known_keys),
             tqdm(
                 total=count,
-                initial=have,
+                initial=count - sum(map(len, missing)),
                 desc="Seeding articles",
                 unit="article",
                 file=sys.stderr,
                 disable=not progress,
             ) as bar,
+            _counted_afterwards(),
+            _processes(workers) as run,
         ):
-            for start in range(have, count, BATCH):
-                stop = min(count, start + BATCH)
-                with (
-                    transaction.atomic(),
-                    dates_as_given(Article, ReviewRound, ReviewAssignment, SignOff, TransitionLog),
-                ):
-                    _seed_batch(range(start, stop), count=count, cast=cast, variants=variants, now=now)
-                bar.update(stop - start)
-        with connection.cursor() as cursor:
-            # Planner statistics, and on PostgreSQL the visibility map that the public list's
-            # index-only scans rely on, as autovacuum leaves them on a live database. VACUUM
-            # cannot run in a transaction.
-            cursor.execute("ANALYZE")
-            if connection.vendor == "postgresql":
-                cursor.execute("VACUUM articles_publication, articles_article")
+            for written in run(_write, missing):
+                bar.update(written)
+        _gather_statistics()
     return listed_slugs()
+
+
+def _gather_statistics() -> None:
+    """Planner statistics, and on PostgreSQL the visibility map that the public list's index-only
+    scans rely on, as autovacuum leaves them on a live database.
+
+    On PostgreSQL the publications take most of it (``ANALYZE`` computes the search index's
+    expression for each row of its sample), so they are done on one connection while the other
+    tables are done on another. VACUUM cannot run in a transaction.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return
+    quote = connection.ops.quote_name
+    others = [
+        quote(table)
+        for table in connection.introspection.table_names()
+        if table not in ("articles_publication", "articles_article")
+    ]
+    sessions = [
+        ["VACUUM (ANALYZE) articles_publication"],
+        ["VACUUM (ANALYZE) articles_article", f"ANALYZE {', '.join(others)}"],
+    ]
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        list(pool.map(_run_and_close, sessions))
+
+
+def _run_and_close(statements: list[str]) -> None:
+    """Run ``statements`` on this thread's own connection, then close it."""
+    try:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        connection.close()
 
 
 def listed_slugs() -> list[str]:

@@ -22,6 +22,7 @@ from articles.models import (
 )
 from bench import bulk
 from public.documents import document_format, render_document, render_list_row
+from public.purging.keys import publication_keys
 from reviews.models import (
     ATTESTATION,
     AssignmentStatus,
@@ -68,6 +69,7 @@ class Variant:
     body: str
     body_html: str
     references: list[dict]
+    citation_keys: list[str]
 
 
 @dataclass
@@ -99,7 +101,8 @@ def _revisions(plans: list[Plan]) -> dict[int, list]:
         for status, reason, kind, at in states:
             retracted = status == Status.RETRACTED
             rows.append(
-                history_model(
+                bulk.row(
+                    history_model,
                     **values
                     | {
                         "status": status,
@@ -109,7 +112,7 @@ def _revisions(plans: list[Plan]) -> dict[int, list]:
                     history_date=at,
                     history_change_reason=reason,
                     history_type=kind,
-                    history_user=plan.author if kind == "+" or reason == "submit" else None,
+                    history_user_id=plan.author.pk if kind == "+" or reason == "submit" else None,
                 )
             )
     bulk.create(history_model, rows)
@@ -125,12 +128,15 @@ def write_batch(plans: list[Plan], *, cast: Cast, now: datetime) -> None:
     bulk.create(Article, [plan.article for plan in plans])
     bulk.create(
         Article.authors.through,
-        [Article.authors.through(article_id=plan.article.pk, user_id=plan.author.pk) for plan in plans],
+        [
+            bulk.row(Article.authors.through, article_id=plan.article.pk, user_id=plan.author.pk)
+            for plan in plans
+        ],
     )
     bulk.create(
         Citation,
         [
-            Citation(article=plan.article, source=source, number=number)
+            bulk.row(Citation, article_id=plan.article.pk, source_id=source.pk, number=number)
             for plan in plans
             for number, source in enumerate(plan.variant.sources, start=1)
         ],
@@ -142,12 +148,13 @@ def write_batch(plans: list[Plan], *, cast: Cast, now: datetime) -> None:
         for step, at in plan.steps:
             actor = plan.author if step == "submit" else cast.editor if step != "approve" else None
             logs.append(
-                TransitionLog(
-                    article=plan.article,
+                bulk.row(
+                    TransitionLog,
+                    article_id=plan.article.pk,
                     action=step,
                     from_status=status,
                     to_status=STEP_TARGET[step],
-                    actor=actor,
+                    actor_id=actor.pk if actor else None,
                     at=at,
                     comment="quorum reached" if step == "approve" else "",
                     content_hash=plan.article.content_hash,
@@ -166,7 +173,7 @@ def _review_rounds(plans: list[Plan], revisions: dict[int, list], *, cast: Cast,
         when = dict(plan.steps)
         if "submit" not in when:
             continue
-        first = ReviewRound(article=plan.article, number=1, opened_at=when["submit"])
+        first = ReviewRound(article_id=plan.article.pk, number=1, opened_at=when["submit"])
         if "start_review" in when:
             first.started_at, first.started_by = when["start_review"], cast.editor
         closing = {"approve": RoundStatus.APPROVED, "request_changes": RoundStatus.CHANGES_REQUESTED}
@@ -178,7 +185,7 @@ def _review_rounds(plans: list[Plan], revisions: dict[int, list], *, cast: Cast,
         rounds.append(first)
         round_of[plan.article.pk] = [first]
         if plan.status == Status.REVIEW_DUE:
-            second = ReviewRound(article=plan.article, number=2, opened_at=when["flag_for_rereview"])
+            second = ReviewRound(article_id=plan.article.pk, number=2, opened_at=when["flag_for_rereview"])
             rounds.append(second)
             round_of[plan.article.pk].append(second)
     bulk.create(ReviewRound, rounds)
@@ -230,8 +237,9 @@ def _review_rounds(plans: list[Plan], revisions: dict[int, list], *, cast: Cast,
             r for r in revisions[review_round.article_id] if r.history_change_reason == "start_review"
         )
         approve = review_round.status == RoundStatus.APPROVED
-        signoff = SignOff(
-            assignment=assignment,
+        signoff = bulk.row(
+            SignOff,
+            assignment_id=assignment.pk,
             article_history_id=revision.history_id,
             content_hash=revision.content_hash,
             decision=Decision.APPROVE if approve else Decision.REQUEST_CHANGES,
@@ -255,7 +263,7 @@ def _publish(plans: list[Plan], revisions: dict[int, list], approvals: dict[int,
         revision = next(r for r in revisions[article.pk] if r.history_change_reason == "approve")
         publications.append(
             Publication(
-                article=article,
+                article_id=article.pk,
                 version=1,
                 slug=article.slug,
                 title=article.title,
@@ -293,7 +301,7 @@ def _publish(plans: list[Plan], revisions: dict[int, list], approvals: dict[int,
     bulk.create(
         PublishedCitation,
         [
-            PublishedCitation(publication=publication, source=source, number=number)
+            bulk.row(PublishedCitation, publication_id=publication.pk, source_id=source.pk, number=number)
             for publication in publications
             for number, source in enumerate(variant_of[publication.article_id].sources, start=1)
         ],
@@ -308,6 +316,11 @@ def _publish(plans: list[Plan], revisions: dict[int, list], approvals: dict[int,
                 format=rendered_in,
                 json=render_document(publication),
                 list_row=render_list_row(publication),
+                cache_keys=publication_keys(
+                    article_id=publication.article_id,
+                    topic_slug=publication.topic_slug,
+                    source_ids=[source.pk for source in variant_of[publication.article_id].sources],
+                ),
             )
             for publication in publications
         ],
