@@ -79,23 +79,7 @@ def publish(
             for user in article.authors.order_by("last_name", "username")
         ],
         reviewers=reviewers,
-        references=[
-            {
-                "number": ref.number,
-                "key": ref.key,
-                "formatted": ref.formatted_text,
-                "formatted_html": ref.formatted_html,
-                "doi": ref.doi,
-                "pmid": ref.pmid,
-                "url": ref.url,
-                "retracted": ref.retracted,
-                "publication_type": ref.publication_type,
-                "evidence_type": ref.evidence_type,
-                "group": ref.group,
-                "cited_at": ref.cited_at,
-            }
-            for ref in rendered.references
-        ],
+        references=published_references(rendered),
         content_hash=article.content_hash,
         signed_content=hashing.canonical_json(signed),
         article_history_id=article_history_id,
@@ -113,6 +97,27 @@ def publish(
     )
     publication_made.send(sender=Publication, publication=publication)
     return publication
+
+
+def published_references(rendered) -> list[dict]:
+    """The references a publication keeps, as the rendering of its body numbered them."""
+    return [
+        {
+            "number": ref.number,
+            "key": ref.key,
+            "formatted": ref.formatted_text,
+            "formatted_html": ref.formatted_html,
+            "doi": ref.doi,
+            "pmid": ref.pmid,
+            "url": ref.url,
+            "retracted": ref.retracted,
+            "publication_type": ref.publication_type,
+            "evidence_type": ref.evidence_type,
+            "group": ref.group,
+            "cited_at": ref.cited_at,
+        }
+        for ref in rendered.references
+    ]
 
 
 def recount_listed_publications() -> None:

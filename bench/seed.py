@@ -266,19 +266,7 @@ def _variant(cited: list[Source], *, body_bytes: int) -> Variant:
     """A body variant: a body citing ``cited``, rendered by the publishing code."""
     body = _body([s.key for s in cited], body_bytes)
     rendered = render_with_sources(body, cited)
-    references = [
-        {
-            "number": ref.number,
-            "key": ref.key,
-            "formatted": ref.formatted_text,
-            "formatted_html": ref.formatted_html,
-            "doi": ref.doi,
-            "pmid": ref.pmid,
-            "url": ref.url,
-            "retracted": ref.retracted,
-        }
-        for ref in rendered.references
-    ]
+    references = publishing.published_references(rendered)
     # Numbers follow first appearance, which may differ from the list's order.
     by_key = {s.key: s for s in cited}
     ordered = [by_key[ref["key"]] for ref in references]
@@ -334,7 +322,7 @@ def _processes(workers: int):
         return
     connections.close_all()  # a connection must not be shared across a fork
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=connections.close_all) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield functools.partial(pool.map, chunksize=1)
 
 

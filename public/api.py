@@ -223,7 +223,7 @@ def _listing(request: HttpRequest):
     """The list to page through (``PublicationFilter.listing``), from ``after`` when the request
     carries a position; 400 when a filter or the position is invalid."""
     document_format = documents.document_format()
-    after = request.GET.get("after")
+    after = request.GET.get(AFTER)
     try:
         # Most requests ask for a plain page; building the filter form is then wasted work.
         if not request.GET.keys() & FILTER_PARAMETERS:
