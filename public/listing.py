@@ -23,7 +23,8 @@ from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
 
 from articles.models import Audience, ListedPublication, ListedPublicationCount, ListedTopicCount
-from public.positions import KeysetPage, Position, after_sql, ordering_columns
+from public import bookmarks
+from public.positions import KeysetPage, Position, after_sql, order_sql
 from public.sql import fetch, read, rows_as
 
 # The text search configuration of PostgreSQL full-text search. The GIN index of migration
@@ -208,12 +209,10 @@ class PublicationListing:
     ):
         filters = filters or {}
         conditions, self._params = _filter_conditions(filters)
+        self._conditions = tuple(conditions)
         self.ordering = PublicationFilter.ORDERINGS.get(filters.get("ordering"), DEFAULT_ORDERING)
         # The rows after a position (a keyset): a page read at any depth costs as much as the first.
         self.after = Position.parse(after, self.ordering) if after else None
-        self._sql = functools.partial(
-            _listing_page_sql, tuple(conditions), self.ordering, vendor=connection.vendor, keyset=bool(after)
-        )
         self._document_format = document_format
 
     def count(self) -> int:
@@ -222,10 +221,16 @@ class PublicationListing:
 
     def page(self, offset: int, limit: int) -> tuple[int, list[ListRow]]:
         """The listing's count and its ``limit`` rows from ``offset``, or after its position
-        (``offset`` is then ignored)."""
-        keyset = self.after.database_values() if self.after else []
-        params = [*self._params, self._document_format, *self._params, *keyset, 0 if keyset else offset]
-        rows = fetch(self._sql(limit), params)
+        (``offset`` is then ignored). A deep offset starts from the nearest bookmark before it."""
+        start, skip = (self.after, 0) if self.after else (None, offset)
+        if start is None and offset >= bookmarks.EVERY:
+            marks = bookmarks.Bookmarks(self._conditions, self._params, self.ordering)
+            start, skip = marks.before(offset) or (None, offset)
+        keyset = start.database_values() if start else []
+        sql = _listing_page_sql(
+            self._conditions, self.ordering, limit, vendor=connection.vendor, keyset=start is not None
+        )
+        rows = fetch(sql, [*self._params, self._document_format, *self._params, *keyset, skip])
         # The count is the last column of every row; an empty page is one row of NULLs with it.
         page = [row[:-1] for row in rows if row[0] is not None]
         return rows[0][-1], rows_as(ListRow, page)
@@ -249,8 +254,8 @@ def _listing_page_sql(
     return LISTING_PAGE_SQL.format(
         count=count,
         where=page_where,
-        listed_order=_order_sql(ordering, "listed"),
-        order=_order_sql(ordering, "page"),
+        listed_order=order_sql(ordering, "listed"),
+        order=order_sql(ordering, "page"),
         limit=limit,
     )
 
@@ -274,14 +279,6 @@ def _filter_conditions(filters: Mapping[str, Any]) -> tuple[list[str], list]:
         conditions.append(f"listed.{field.column} {_FILTER_OPERATORS[declared.lookup_expr]} %s")
         params.append(field.get_db_prep_value(value, connection))
     return conditions, params
-
-
-def _order_sql(ordering: tuple[str, ...], alias: str) -> str:
-    """``ORDER BY`` terms for an ORM ordering of publications (``("-title", "-pk")``)."""
-    return ", ".join(
-        f"{alias}.{field.column} {'DESC' if name.startswith('-') else 'ASC'}"
-        for name, field in zip(ordering, ordering_columns(ordering), strict=True)
-    )
 
 
 # Beyond this page number an offset would overflow the database's integers: such a request reads

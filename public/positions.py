@@ -27,6 +27,14 @@ def ordering_columns(ordering: tuple[str, ...]) -> list:
     return [ListedPublication._meta.get_field("id" if name == "pk" else name) for name in names]
 
 
+def order_sql(ordering: tuple[str, ...], alias: str) -> str:
+    """``ORDER BY`` terms for an ORM ordering of publications (``("-title", "-pk")``)."""
+    return ", ".join(
+        f"{alias}.{field.column} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name, field in zip(ordering, ordering_columns(ordering), strict=True)
+    )
+
+
 def after_sql(ordering: tuple[str, ...]) -> str:
     """The rows after a position in ``ordering``: one row-value comparison the list index serves
     (every ordering's terms run the same way)."""
