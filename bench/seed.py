@@ -322,8 +322,26 @@ def _processes(workers: int):
         return
     connections.close_all()  # a connection must not be shared across a fork
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_inherited_connections) as pool:
         yield functools.partial(pool.map, chunksize=1)
+
+
+_inherited: list = []  # connections a forked process found, neither to use nor to close
+
+
+def _leave_inherited_connections() -> None:
+    """Start a forked process without any connection it inherited.
+
+    Django keeps a thread's connections apart for each asyncio context while an event loop runs
+    in it (Playwright's does for the rest of a test session). A forked process has no running
+    loop, so it sees the thread's other connections, which the parent did not close before the
+    fork and may still hold, perhaps ended by the server since. Their sockets are the parent's:
+    closing one here would end its session, so each is kept, unused, until the process exits.
+    """
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None:
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None
 
 
 @contextlib.contextmanager
