@@ -1,9 +1,9 @@
-"""Bookmarks in the public list: where every thousandth row of a listing lies, so that a page
+"""Bookmarks in the public list: where every 250th row of a listing lies, so that a page
 asked for by number starts near its first row.
 
 A page by number (``?page=1800``) made the database step over every row before it: at 100,000
 articles, 36,000 of them for each request of one page halfway down the list. A listing's
-bookmarks (the ordering's values of its rows 1,000, 2,000, …) are read in one pass the first time
+bookmarks (the ordering's values of its rows 250, 500, …) are read in one pass the first time
 a page that deep is asked for, and kept in this process's memory (the ``local`` cache) under the
 content version (``public.freshness``): the next pages start after the nearest bookmark (a
 keyset, as a ``next`` link does) and step over fewer than ``EVERY`` rows. They belong to the list
@@ -28,7 +28,7 @@ from public.freshness import LOCAL_CACHE, content_version
 from public.positions import Position, after_sql, order_sql, ordering_columns
 from public.sql import fetch
 
-EVERY = 1000  # rows from one bookmark to the next: the most a page by number steps over
+EVERY = 250  # rows from one bookmark to the next: the most a page by number steps over
 
 # A listing's filters may be as many as its visitors' moments ("updated since"): its bookmarks
 # leave the cache an hour after they were last extended, whatever the version.
