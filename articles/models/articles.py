@@ -145,8 +145,8 @@ class Article(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["retracted_at"], condition=Q(retracted_at__isnull=False), name="article_retracted_idx"
             ),
-            # The listed view's NOT IN reads the ids of every retracted article on each list page;
-            # from this index alone (no table rows), it stays cheap with thousands of them.
+            # The listed view looks each publication's article up here (NOT EXISTS): a tiny index,
+            # read without the table's rows, however many articles there are.
             models.Index(
                 fields=["id"], condition=Q(retracted_at__isnull=False), name="article_retracted_ids_idx"
             ),

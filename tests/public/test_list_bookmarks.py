@@ -85,9 +85,9 @@ def test_bookmarks_of_an_older_version_are_not_used(eight):
     listed = listing.PublicationListing()
     listed.page(6, 2)
     key = bookmarks.Bookmarks((), [], listing.DEFAULT_ORDERING).key
-    version, marks, complete = caches["local"].get(key)
+    version, marks = caches["local"].get(key)
     # Bookmarks kept under another version, pointing at the wrong rows, are read again.
-    caches["local"].set(key, ("an older version", [marks[-1], marks[-1]], complete))
+    caches["local"].set(key, ("an older version", [marks[-1], marks[-1]]))
 
     count, whole = listing.PublicationListing().page(0, 8)
     assert listed.page(6, 2) == (count, whole[6:])
