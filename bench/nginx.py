@@ -136,7 +136,7 @@ def proxy_rows(args, scenarios: dict[str, list[str]], workdir: Path, run_load) -
     )
     rows = []
     try:
-        for name in PROXIED:
+        for name in [name for name in PROXIED if name in scenarios]:  # those --only kept
             paths = scenarios[name][:PROXY_PATHS]
             static = f"/__static__/{name.replace(' ', '-')}.{'html' if name.startswith('html') else 'json'}"
             for path in paths:  # every page into nginx's cache, however slow its first render
