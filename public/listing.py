@@ -157,8 +157,11 @@ LIST_ROWS_SQL = f"""
 # articles' facts and their stored list rows in the format asked for, in the same order. The
 # count is joined to them, so it arrives even when the page is empty (its row is then all NULL).
 # Without filters, PostgreSQL reads the count its triggers keep (``ListedPublicationCount``). The
-# page size is written in the statement rather than bound, so that PostgreSQL keeps one plan for
-# the prepared statement (bench/README.md); there are few page sizes.
+# page size and the offset are written in the statement rather than bound, so that PostgreSQL
+# keeps one plan for each prepared statement: with the offset bound, its generic plan looked
+# dearer than a custom one at 100,000 articles and every execution was planned again
+# (bench/README.md). There are few of each: past ``bookmarks.EVERY`` rows a page starts from a
+# bookmark, so an offset is under that.
 LISTING_PAGE_SQL = f"""
     SELECT page.*, total.listing_count
     FROM ({{count}}) total
@@ -171,7 +174,7 @@ LISTING_PAGE_SQL = f"""
             SELECT listed.id FROM {LISTED} listed
             WHERE {{where}}
             ORDER BY {{listed_order}}
-            LIMIT {{limit:d}} OFFSET %s
+            LIMIT {{limit:d}} OFFSET {{offset:d}}
         )
     ) page ON 1 = 1
     ORDER BY {{order}}
@@ -225,24 +228,31 @@ class PublicationListing:
         start, skip = (self.after, 0) if self.after else (None, offset)
         if start is None and offset >= bookmarks.EVERY:
             marks = bookmarks.Bookmarks(self._conditions, self._params, self.ordering)
-            start, skip = marks.before(offset) or (None, offset)
+            # No bookmark: fewer rows than EVERY, so the page is past the end from either offset.
+            start, skip = marks.before(offset) or (None, bookmarks.EVERY)
         keyset = start.database_values() if start else []
         sql = _listing_page_sql(
-            self._conditions, self.ordering, limit, vendor=connection.vendor, keyset=start is not None
+            self._conditions, self.ordering, limit, skip, vendor=connection.vendor, keyset=start is not None
         )
-        rows = fetch(sql, [*self._params, self._document_format, *self._params, *keyset, skip])
+        rows = fetch(sql, [*self._params, self._document_format, *self._params, *keyset])
         # The count is the last column of every row; an empty page is one row of NULLs with it.
         page = [row[:-1] for row in rows if row[0] is not None]
         return rows[0][-1], rows_as(ListRow, page)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)
 def _listing_page_sql(
-    conditions: tuple[str, ...], ordering: tuple[str, ...], limit: int, *, vendor: str, keyset: bool = False
+    conditions: tuple[str, ...],
+    ordering: tuple[str, ...],
+    limit: int,
+    offset: int = 0,
+    *,
+    vendor: str,
+    keyset: bool = False,
 ) -> str:
-    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size, a
-    database, and whether the page starts after a position (a few of each: the text is written
-    once per combination, not per request)."""
+    """``LISTING_PAGE_SQL`` for filter ``conditions``, an ORM ``ordering``, a page size, an
+    offset, a database, and whether the page starts after a position (a few of each: the text is
+    written once per combination, not per request)."""
     where = " AND ".join(conditions) or "1 = 1"
     page_where = f"{where} AND {after_sql(ordering)}" if keyset else where
     if vendor == "postgresql" and not conditions:
@@ -257,6 +267,7 @@ def _listing_page_sql(
         listed_order=order_sql(ordering, "listed"),
         order=order_sql(ordering, "page"),
         limit=limit,
+        offset=offset,
     )
 
 
