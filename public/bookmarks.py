@@ -32,7 +32,7 @@ from public.sql import fetch
 EVERY = 250  # rows from one bookmark to the next: the most a page by number steps over
 
 # A listing's filters may be as many as its visitors' moments ("updated since"): its bookmarks
-# leave the cache an hour after they were last extended, whatever the version.
+# leave the cache an hour after they were read, whatever the version.
 KEPT_SECONDS = 3600
 
 # Every ``EVERY``-th row of the listing, in one pass over it (``%%``: the modulo operator, escaped
@@ -60,13 +60,14 @@ class Bookmarks:
     def before(self, offset: int) -> tuple[Position, int] | None:
         """The bookmark nearest before the row at ``offset`` and how many rows lie from it to that
         row; ``None`` when the row is within the first ``EVERY``. Past the end of the list, the
-        last bookmark (the page read from it is empty, at the cost of fewer than ``EVERY`` rows)."""
+        last bookmark and ``EVERY``: fewer rows than that follow it, so the page read is empty."""
         wanted = offset // EVERY
         marks = self._marks() if wanted else []
         found = min(wanted, len(marks))
         if found == 0:
             return None
-        return Position(self.ordering, marks[found - 1]), offset - found * EVERY
+        skip = offset - found * EVERY if found == wanted else EVERY
+        return Position(self.ordering, marks[found - 1]), skip
 
     def _marks(self) -> list[list]:
         """The listing's bookmarks in this version, read when there are none."""
