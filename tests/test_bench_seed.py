@@ -6,15 +6,13 @@ The figures of bench/README.md are only worth the database they were measured on
 
 from __future__ import annotations
 
-import asyncio
-import select
 from collections import Counter
 
-import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from articles.models import Article, ListedTopicCount, Publication, PublicationDocument
+from bench import seed as seed_module
 from bench.seed import MIX, seed
 from public import listing
 from public.documents import document_format
@@ -56,31 +54,23 @@ def test_the_seed_makes_the_mix_with_its_history_and_counts_what_it_lists():
     assert Article.objects.filter(slug__startswith="bench-").count() == 250
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_processes_forked_while_an_event_loop_runs_write_on_connections_of_their_own(monkeypatch):
-    """As after the browser tests, whose Playwright keeps an event loop running in the test thread:
-    Django's connections there are the loop context's, and a forked process sees the thread's
-    other one, here a connection the server has since ended."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def _backend_of_a_forked_writer(_n: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        [ended] = cursor.fetchone()
-    socket = connection.connection.pgconn.socket
-    with psycopg.connect(**{**connection.get_connection_params(), "autocommit": True}) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", [ended])
-    waiting = select.poll()
-    waiting.register(socket, select.POLLIN)
-    assert waiting.poll(5000), "the server did not end the connection"
+        return cursor.fetchone()[0]
 
-    async def seed_while_the_loop_runs():
-        try:
-            return seed(40, progress=False, workers=2)
-        finally:
-            connections.close_all()
 
-    slugs = asyncio.run(seed_while_the_loop_runs())
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_forked_writer_never_writes_on_a_connection_it_inherited(monkeypatch):
+    """A connection the parent could not close before the fork (after the browser tests, one of
+    the test thread's other asyncio context) is the parent's: a writer opens its own."""
+    parent = _backend_of_a_forked_writer(0)
+    monkeypatch.setattr(seed_module.connections, "close_all", lambda: None)
 
-    connection.close()  # the ended one, ours to close
-    assert Article.objects.filter(slug__startswith="bench-").count() == 40
-    assert sorted(slugs) == sorted(listing.listed_publications().values_list("slug", flat=True))
+    with seed_module._processes(2) as run:
+        # One task: two writers on the parent's one socket would wait for each other's answers.
+        [writer] = run(_backend_of_a_forked_writer, range(1))
+
+    assert writer != parent
+    assert _backend_of_a_forked_writer(0) == parent  # and the parent's is still its own
