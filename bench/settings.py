@@ -11,7 +11,7 @@ view answers with; ``BENCH_STATIC_ROOT`` is where collectstatic put the assets.
 import os
 
 from editorial.settings import *  # noqa: F403
-from editorial.settings import REDIS_URL
+from editorial.settings import REDIS_URL, redis_cache_config
 
 ROOT_URLCONF = "bench.urls"
 # Persistent connections on SQLite too (editorial.settings closes them after each request there):
@@ -26,7 +26,7 @@ if _cache == "none":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}, "local": LOCAL}
 elif _cache == "redis":
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": redis_cache_config(REDIS_URL),
         "local": LOCAL,
     }
 else:

@@ -259,9 +259,26 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # articles, and a site of thousands of articles missed nearly every time. An entry is one cached
 # response (an article page is some 20 KB), so 5,000 is up to about 100 MB per process.
 LOCAL_CACHE_MAX_ENTRIES = env_int("LOCAL_CACHE_MAX_ENTRIES", 5000, minimum=1)
+
+
+def redis_cache_config(url: str) -> dict:
+    """A cache on the Redis server at ``url``, as every Redis cache of the project is configured.
+
+    django-redis keeps one client per process, where Django's own backend builds a new one, with
+    its table of some 170 reply callbacks, for every call: a large share of a response-cache hit
+    (bench/README.md). With ``hiredis`` installed, redis-py parses replies in C. It gives up on an
+    unreachable server after a second, and the public views then render instead of waiting.
+    """
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+
+
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache_config(REDIS_URL)
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

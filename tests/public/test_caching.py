@@ -7,6 +7,7 @@ from django.core.cache import cache, caches
 from django.utils import timezone
 from django.utils.http import http_date
 
+from editorial.settings import redis_cache_config
 from public import freshness
 from public.serializers import PublicationListSerializer
 from reviews import workflow
@@ -270,6 +271,17 @@ def test_an_unreachable_cache_is_bypassed(client, published, monkeypatch):
     assert client.get(f"/api/v1/articles/{published.slug}/").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/api/v1/articles/{slug}/", "/articles/{slug}/", "/api/v1/articles/"])
+def test_pages_render_while_the_deployed_redis_cache_refuses_connections(client, published, settings, path):
+    # Nothing listens on port 1: the deployed cache configuration, with Redis down.
+    settings.CACHES = {**settings.CACHES, "default": redis_cache_config("redis://127.0.0.1:1/0")}
+
+    response = client.get(path.format(slug=published.slug))
+
+    assert response.status_code == 200
+    assert published.title.encode() in response.content
+
+
 @pytest.mark.parametrize("path", ["/api/v1/articles/{slug}/", "/articles/{slug}/", "/feeds/articles.atom"])
 def test_a_query_string_does_not_make_another_copy_of_a_page(
     client, published, path, django_assert_num_queries
@@ -285,7 +297,7 @@ def test_a_query_string_does_not_make_another_copy_of_a_page(
 
 @pytest.fixture
 def redis_cache(settings):
-    """Django's Redis cache on database 15 of a local Redis server; skipped without one."""
+    """The Redis cache, as deployed, on database 15 of a local Redis server; skipped without one."""
     import redis
 
     url = "redis://127.0.0.1:6379/15"
@@ -294,7 +306,7 @@ def redis_cache(settings):
     except redis.exceptions.ConnectionError:
         pytest.skip("needs a Redis server at 127.0.0.1:6379")
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url},
+        "default": redis_cache_config(url),
         "local": settings.CACHES["local"],
     }
     cache.clear()

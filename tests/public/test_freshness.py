@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Publication, Source, Specialty
+from editorial.settings import redis_cache_config
 from public import freshness
 from public.models import ContentChange
 from reviews.models import BoardMember
@@ -184,7 +185,7 @@ def test_pruning_keeps_the_newest_notes_and_moves_the_version(db, monkeypatch):
 
 @pytest.fixture
 def redis_cache(settings):
-    """Django's Redis cache on database 15 of a local Redis server; skipped without one."""
+    """The Redis cache, as deployed, on database 15 of a local Redis server; skipped without one."""
     import redis
 
     url = "redis://127.0.0.1:6379/15"
@@ -193,7 +194,7 @@ def redis_cache(settings):
     except redis.exceptions.ConnectionError:
         pytest.skip("needs a Redis server at 127.0.0.1:6379")
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url},
+        "default": redis_cache_config(url),
         "local": settings.CACHES["local"],
     }
     caches["default"].clear()
