@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from datetime import datetime
 
 from django.core.cache import caches
-from django.db import connection
 
 from articles.models import ListedPublication
 from public.freshness import LOCAL_CACHE, content_version
 from public.positions import Position, order_sql, ordering_columns
-from public.sql import fetch
+from public.sql import aware, fetch
 
 EVERY = 250  # rows from one bookmark to the next: the most a page by number steps over
 
@@ -77,7 +75,7 @@ class Bookmarks:
         if kept is not None and kept[0] == version:
             return kept[1]
         sql = _bookmarks_sql(self.conditions, self.ordering, every=EVERY)
-        marks = [[_aware(value) for value in row] for row in fetch(sql, self.params)]
+        marks = [[aware(value) for value in row] for row in fetch(sql, self.params)]
         cache.set(self.key, (version, marks), KEPT_SECONDS)
         return marks
 
@@ -94,8 +92,3 @@ def _bookmarks_sql(conditions: tuple, ordering: tuple[str, ...], *, every: int) 
     )
 
 
-def _aware(value):
-    # SQLite's adapter gives naive datetimes in the database's time zone; a position holds moments.
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=connection.timezone)
-    return value

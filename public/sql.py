@@ -93,11 +93,15 @@ def _conversions(row_class, vendor: str) -> list[tuple[int, Any]]:
     converters = dict.fromkeys(_JSON_COLUMNS, _json)
     if vendor != "postgresql":
         # psycopg gives booleans, and aware datetimes (``_load_timestamps_natively``).
-        converters |= dict.fromkeys(_BOOLEAN_COLUMNS, bool) | dict.fromkeys(_DATETIME_COLUMNS, _aware)
+        converters |= dict.fromkeys(_BOOLEAN_COLUMNS, bool) | dict.fromkeys(_DATETIME_COLUMNS, aware)
     fields = dataclasses.fields(row_class)
     return [(i, converters[field.name]) for i, field in enumerate(fields) if field.name in converters]
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo else value.replace(tzinfo=connection.timezone)
+def aware(value: Any) -> Any:
+    """A naive datetime (SQLite's adapter gives them in the database's time zone) as the moment it
+    is; any other value (``None``, a date, a number, an aware datetime) as it is."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=connection.timezone)
+    return value
 
