@@ -55,17 +55,15 @@ class Bookmarks:
         listing = repr((conditions, params, ordering)).encode()
         self.key = f"public:list-bookmarks:{hashlib.sha256(listing).hexdigest()[:40]}"
 
-    def before(self, offset: int) -> tuple[Position, int] | None:
-        """The bookmark nearest before the row at ``offset`` and how many rows lie from it to that
-        row; ``None`` when the row is within the first ``EVERY``. Past the end of the list, the
-        last bookmark and ``EVERY``: fewer rows than that follow it, so the page read is empty."""
+    def before(self, offset: int) -> tuple[Position | None, int]:
+        """The bookmark nearest before the row at ``offset`` (``None``: the start of the list) and
+        how many rows lie from it to that row. Past the end of the list, the last bookmark (or the
+        start) and ``EVERY``: fewer rows than that follow it, so the page read is empty."""
         wanted = offset // EVERY
         marks = self._marks() if wanted else []
         found = min(wanted, len(marks))
-        if found == 0:
-            return None
         skip = offset - found * EVERY if found == wanted else EVERY
-        return Position(self.ordering, marks[found - 1]), skip
+        return (Position(self.ordering, marks[found - 1]) if found else None), skip
 
     def _marks(self) -> list[list]:
         """The listing's bookmarks in this version, read when there are none."""
@@ -90,5 +88,3 @@ def _bookmarks_sql(conditions: tuple, ordering: tuple[str, ...], *, every: int) 
         where=" AND ".join(conditions) or "1 = 1",
         every=every,
     )
-
-

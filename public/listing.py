@@ -228,8 +228,7 @@ class PublicationListing:
         start, skip = (self.after, 0) if self.after else (None, offset)
         if start is None and offset >= bookmarks.EVERY:
             marks = bookmarks.Bookmarks(self._conditions, self._params, self.ordering)
-            # No bookmark: fewer rows than EVERY, so the page is past the end from either offset.
-            start, skip = marks.before(offset) or (None, bookmarks.EVERY)
+            start, skip = marks.before(offset)
         keyset = start.database_values() if start else []
         sql = _listing_page_sql(
             self._conditions, self.ordering, limit, skip, vendor=connection.vendor, keyset=start is not None
